@@ -1,0 +1,12 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Unit tests run Celery tasks in-process; the integration tests start a real worker instead."""
+    from onestop.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
