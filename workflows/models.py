@@ -1,0 +1,263 @@
+"""Dossiers, their tasks, pauses, extensions, ratings and the audit trail.
+
+Every due time is stored on an indexed column so that inboxes, sweeps and reports are SQL over
+indexes. A dossier is driven by one viewflow process (``process``); our own ``DossierTask`` rows
+carry what viewflow's tasks do not (step, agency, role, due time, verdict) for fast inboxes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process, Task
+
+from core.roles import Role
+from procedures.models import Agency, Procedure, ProcedureVersion, Step
+
+
+class DossierStatus(models.TextChoices):
+    PROCESSING = "processing", _("Đang xử lý")
+    WAITING_SUPPLEMENT = "waiting_supplement", _("Chờ bổ sung hồ sơ")
+    RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REJECTED = "rejected", _("Từ chối tiếp nhận")
+    WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+
+
+OPEN_STATUSES = (DossierStatus.PROCESSING, DossierStatus.WAITING_SUPPLEMENT)
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POSTAL = "postal", _("Bưu chính")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức, doanh nghiệp")
+
+
+class Result(models.TextChoices):
+    APPROVED = "approved", _("Giải quyết")
+    REFUSED = "refused", _("Từ chối giải quyết")
+
+
+class Verdict(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class StaffProfile(models.Model):
+    """The agency a staff user works for. Roles are Django groups (see ``core.roles.Role``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
+
+    class Meta:
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency.code}"
+
+
+class DossierSequence(models.Model):
+    """The last number given out per agency and day; the code's NNNN comes from here atomically."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.day}: {self.last}"
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT)
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("phiên bản thủ tục"), on_delete=models.PROTECT
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    process = models.OneToOneField(
+        Process, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    applicant_kind = models.CharField(
+        max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("người nộp"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số doanh nghiệp"), max_length=32)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+
+    channel = models.CharField(_("hình thức nộp"), max_length=16, choices=Channel.choices)
+    documents = models.JSONField(_("giấy tờ đã nhận"), default=list, blank=True)
+
+    status = models.CharField(_("trạng thái"), max_length=24, choices=DossierStatus.choices)
+    current_stage = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"))
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày có kết quả"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    result = models.CharField(_("kết quả"), max_length=16, choices=Result.choices, blank=True)
+    verdict = models.CharField(_("đánh giá thời hạn"), max_length=16, choices=Verdict.choices, blank=True)
+    reasons = models.JSONField(_("lý do từ chối"), default=list, blank=True)
+    extended = models.BooleanField(_("đã gia hạn"), default=False)
+
+    lookup_key_hash = models.CharField(max_length=64, help_text="SHA-256 of the key printed on the receipt.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by the deadline sweep so that each warning is raised once.
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_agency_received"),
+            models.Index(fields=["received_at"], name="dossier_received"),
+            models.Index(fields=["finished_at"], name="dossier_finished"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
+            models.Index(fields=["applicant_name"], name="dossier_applicant_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Đang xử lý")
+    DONE = "done", _("Đã xử lý")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class DossierTask(models.Model):
+    """One step's work on one dossier, mirrored from viewflow's task with what inboxes need."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks")
+    flow_task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    stage = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
+    role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
+    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=24, blank=True)
+    note = models.TextField(blank=True)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý hồ sơ")
+        verbose_name_plural = _("bước xử lý hồ sơ")
+        indexes = [
+            models.Index(fields=["agency", "role", "status", "due_at"], name="task_inbox"),
+            models.Index(fields=["owner", "status"], name="task_owner"),
+            models.Index(fields=["status", "due_at"], name="task_status_due"),
+            models.Index(fields=["dossier", "stage"], name="task_dossier_stage"),
+            models.Index(fields=["step", "finished_at"], name="task_step_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} stage {self.stage} step {self.step_id} ({self.status})"
+
+
+class DossierPause(models.Model):
+    """A wait for the applicant's supplement: the clock stops (or restarts) per the procedure."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    stage = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=16)
+    missing_documents = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} paused {self.started_at:%Y-%m-%d}"
+
+
+class DossierExtension(models.Model):
+    """The apology letter and new appointment; one per dossier, enforced by the database."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="extension")
+    previous_due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField()
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} -> {self.new_due_at:%Y-%m-%d %H:%M}"
+
+
+class DossierRating(models.Model):
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.score}"
+
+
+class DossierEvent(models.Model):
+    """One row of the process control sheet. Written once, never updated or deleted."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    task = models.ForeignKey(DossierTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
