@@ -113,6 +113,9 @@ class Dossier(models.Model):
     verdict = models.CharField(_("đánh giá thời hạn"), max_length=16, choices=Verdict.choices, blank=True)
     reasons = models.JSONField(_("lý do từ chối"), default=list, blank=True)
     extended = models.BooleanField(_("đã gia hạn"), default=False)
+    # Working hours, computed on the calendar when processing finishes, so reports can aggregate them.
+    processing_hours = models.FloatField(_("thời gian xử lý (giờ làm việc)"), null=True, blank=True)
+    paused_hours = models.FloatField(_("thời gian tạm dừng (giờ làm việc)"), default=0)
 
     lookup_key_hash = models.CharField(max_length=64, help_text="SHA-256 of the key printed on the receipt.")
     created_by = models.ForeignKey(
@@ -168,6 +171,9 @@ class DossierTask(models.Model):
     decision = models.CharField(max_length=24, blank=True)
     note = models.TextField(blank=True)
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    # Working hours from creation to start (waiting in the queue) and from start to finish.
+    wait_hours = models.FloatField(null=True, blank=True)
+    work_hours = models.FloatField(null=True, blank=True)
     due_soon_notified_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
