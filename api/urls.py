@@ -1,3 +1,9 @@
+from django.urls import path
+
+from .auth import TokenView
+
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+]
