@@ -10,3 +10,13 @@ def _celery_eager(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test sees the calendar of its own overrides, not one cached in-process by an earlier test."""
+    from procedures import calendar_loader
+
+    calendar_loader.forget_local_calendar()
+    yield
+    calendar_loader.forget_local_calendar()
