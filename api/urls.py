@@ -1,5 +1,7 @@
 from django.urls import path
 
+from api.calendar import DueDateView
+
 from .auth import TokenView
 
 app_name = "api"
@@ -7,3 +9,5 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
 ]
+
+urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar
