@@ -147,6 +147,8 @@ class ProcedureVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_number_unique"),
         ]
+        # version_in_force(): the newest version of a procedure effective at a given instant.
+        indexes = [models.Index(fields=["procedure", "effective_from"], name="procedure_version_in_force")]
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
