@@ -10,3 +10,15 @@ def _celery_eager(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_namespace(settings, request):
+    """Rate-limit counters live in the cache; each test gets a key prefix of its own, so it starts
+    with none, without flushing a Redis database that the Celery broker may share."""
+    import uuid
+
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
+        for name, config in settings.CACHES.items()
+    }

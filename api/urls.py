@@ -1,7 +1,10 @@
 from django.urls import include, path
 
+from .auth import TokenView
+
 app_name = "api"
 
-urlpatterns: list = [
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("api.procedures")),  # catalog: /procedures/, /procedures/{code}/
 ]
