@@ -12,6 +12,9 @@ from procedures.durations import version_cut_percent
 from procedures.models import DocumentKind, DurationUnit, Level, OnlineLevel, SupplementMode
 from procedures.selectors import procedure_get, procedure_list
 
+from .schema import ERROR_RESPONSES
+from .throttling import PublicThrottle
+
 
 class CodeNameSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -95,6 +98,7 @@ class CatalogPagination(PageNumberPagination):
 @extend_schema(
     tags=["catalog"],
     summary="Danh mục thủ tục hành chính",
+    responses={200: ProcedureSerializer(many=True), **ERROR_RESPONSES(400, 429)},
     parameters=[
         OpenApiParameter("search", str, description="Tìm theo tên hoặc mã thủ tục."),
         OpenApiParameter("field", str, description="Mã lĩnh vực."),
@@ -105,6 +109,7 @@ class CatalogPagination(PageNumberPagination):
 class ProcedureListView(ListAPIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [PublicThrottle]
     serializer_class = ProcedureSerializer
     pagination_class = CatalogPagination
     filter_backends: list = []
@@ -115,10 +120,15 @@ class ProcedureListView(ListAPIView):
         return procedure_list(**params.validated_data)
 
 
-@extend_schema(tags=["catalog"], summary="Chi tiết thủ tục: thành phần hồ sơ, các bước, thời hạn")
+@extend_schema(
+    tags=["catalog"],
+    summary="Chi tiết thủ tục: thành phần hồ sơ, các bước, thời hạn",
+    responses={200: ProcedureDetailSerializer, **ERROR_RESPONSES(404, 429)},
+)
 class ProcedureDetailView(RetrieveAPIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [PublicThrottle]
     serializer_class = ProcedureDetailSerializer
 
     def get_object(self):
