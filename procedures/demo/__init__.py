@@ -1,4 +1,4 @@
-"""The demo catalog (procedures/demo/catalog.json), loaded by ``manage.py load_demo``.
+"""The demo catalog (catalog.json here, built by build_catalog.py), loaded by ``manage.py load_demo``.
 
 Importing is idempotent: a catalog already loaded has the same content hashes, so a second run
 changes nothing.
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from procedures.services import procedure_import
 
-CATALOG = Path(__file__).resolve().parent / "demo" / "catalog.json"
+CATALOG = Path(__file__).resolve().parent / "catalog.json"
 
 
 def load(stdout) -> list[str]:
