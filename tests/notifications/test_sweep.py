@@ -236,3 +236,20 @@ def test_a_new_due_time_is_a_new_event(office):
     sweep(at(2026, 3, 3, 9, 0))
 
     assert Notification.objects.filter(task=task, channel="in_app").count() == 2
+
+
+def test_a_sweep_that_crashes_halfway_loses_nothing(office, monkeypatch):
+    task = make_task(dossier=far_dossier(office), due_at=at(2026, 3, 2, 8, 0))
+
+    def crash(**kwargs):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr("notifications.sweep._task_notifications", crash)
+    with pytest.raises(RuntimeError):
+        sweep(at(2026, 3, 2, 9, 0))
+    task.refresh_from_db()
+    assert task.overdue_notified_at is None and not Notification.objects.exists()
+
+    monkeypatch.undo()
+    assert sweep(at(2026, 3, 2, 9, 1)).tasks_overdue == 1
+    assert Notification.objects.filter(task=task).exists()
