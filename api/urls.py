@@ -1,3 +1,7 @@
+from django.urls import include, path
+
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("api.notifications")),
+]
