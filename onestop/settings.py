@@ -215,6 +215,8 @@ ONESTOP_SWEEP_INTERVAL_SECONDS = env.int("ONESTOP_SWEEP_INTERVAL_SECONDS", defau
 ONESTOP_SWEEP_BATCH_SIZE = env.int("ONESTOP_SWEEP_BATCH_SIZE", default=5000)
 ONESTOP_NOTIFY_MAX_ATTEMPTS = env.int("ONESTOP_NOTIFY_MAX_ATTEMPTS", default=5)
 ONESTOP_NOTIFY_STAFF_EMAIL = env.bool("ONESTOP_NOTIFY_STAFF_EMAIL", default=True)
+# The queue tasks go to when none is named; the integration test gives its worker a queue of its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 ONESTOP_SMS_BACKEND = env.str("ONESTOP_SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
