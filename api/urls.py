@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("api.procedures")),  # catalog: /procedures/, /procedures/{code}/
+    path("", include("api.notifications")),  # notifications and the supervisors' deadline queue
 ]
 
 urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar

@@ -212,3 +212,49 @@ ONESTOP_HOLIDAY_YEARS = env.str("ONESTOP_HOLIDAY_YEARS", default="2000-2060")
 # keeps a calendar without re-reading overrides (covers a process-local cache and bulk updates).
 ONESTOP_CALENDAR_CHECK_SECONDS = env.float("ONESTOP_CALENDAR_CHECK_SECONDS", default=5.0)
 ONESTOP_CALENDAR_MAX_AGE_SECONDS = env.float("ONESTOP_CALENDAR_MAX_AGE_SECONDS", default=300.0)
+
+# --- Deadlines and notifications (notifications/) -------------------------------------------------
+INSTALLED_APPS += ["notifications"]
+# Less than this many working hours left makes a task or dossier "due soon" (8 = one working day).
+ONESTOP_DUE_SOON_HOURS = env.float("ONESTOP_DUE_SOON_HOURS", default=8.0)
+ONESTOP_SWEEP_INTERVAL_SECONDS = env.int("ONESTOP_SWEEP_INTERVAL_SECONDS", default=60)
+# Rows claimed per UPDATE; a sweep loops until a batch comes back short (bounded transactions).
+ONESTOP_SWEEP_BATCH_SIZE = env.int("ONESTOP_SWEEP_BATCH_SIZE", default=5000)
+ONESTOP_NOTIFY_MAX_ATTEMPTS = env.int("ONESTOP_NOTIFY_MAX_ATTEMPTS", default=5)
+ONESTOP_NOTIFY_STAFF_EMAIL = env.bool("ONESTOP_NOTIFY_STAFF_EMAIL", default=True)
+# The queue tasks go to when none is named; the integration test gives its worker a queue of its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+ONESTOP_SMS_BACKEND = env.str("ONESTOP_SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Một cửa <motcua@localhost>")
+# A static schedule: it lives in code review and needs no database table or admin to be correct.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sweep-deadlines": {
+            "task": "notifications.sweep_deadlines",
+            "schedule": float(ONESTOP_SWEEP_INTERVAL_SECONDS),
+            "options": {"expires": float(ONESTOP_SWEEP_INTERVAL_SECONDS)},
+        },
+        "fire-viewflow-timers": {
+            "task": "notifications.fire_viewflow_timers",
+            "schedule": float(ONESTOP_SWEEP_INTERVAL_SECONDS),
+            "options": {"expires": float(ONESTOP_SWEEP_INTERVAL_SECONDS)},
+        },
+        "deliver-pending": {
+            "task": "notifications.deliver_pending",
+            "schedule": 300.0,
+            "options": {"expires": 300.0},
+        },
+    }
+)

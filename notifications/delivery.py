@@ -1,0 +1,115 @@
+"""Rendering and delivering one notification; the Celery task in ``tasks.py`` only wraps this."""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from notifications.models import Notification, NotificationChannel, NotificationStatus
+from notifications.sms import get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+SENT, SKIPPED, RETRY, FAILED = "sent", "skipped", "retry", "failed"
+BACKOFF_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Seconds before retry number ``attempts`` (1-based): the same curve Celery's autoretry uses."""
+    return min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+
+
+def template_context(notification: Notification) -> dict:
+    """The payload, with ISO times turned back into datetimes so templates format them locally."""
+    context = dict(notification.payload)
+    for key, value in notification.payload.items():
+        if key.endswith("_at") and isinstance(value, str):
+            context[key] = parse_datetime(value) or value
+    context["kind"] = notification.kind
+    return context
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """(subject, text) from ``notifications/<kind>.<channel>.txt``; an e-mail's first line is its subject."""
+    text = render_to_string(
+        f"notifications/{notification.kind}.{notification.channel}.txt", template_context(notification)
+    ).strip()
+    if notification.channel == NotificationChannel.EMAIL:
+        subject, _, body = text.partition("\n")
+        return subject.strip(), body.strip() + "\n"
+    return "", text
+
+
+def send(notification: Notification) -> None:
+    subject, text = render(notification)
+    if notification.channel == NotificationChannel.EMAIL:
+        EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.address]).send()
+    elif notification.channel == NotificationChannel.SMS:
+        get_sms_backend().send(notification.address, text)
+
+
+def deliver(*, notification_id: int) -> str:
+    """Send one pending notification under a row lock; record the attempt whatever happens.
+
+    A row another worker holds is skipped (it is being sent); a row already sent or failed is
+    skipped. The send and the ``sent`` mark share one transaction: if the worker dies mid-send the
+    row stays pending and ``deliver_pending`` queues it again.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=NotificationStatus.PENDING)
+            .first()
+        )
+        if notification is None:
+            return SKIPPED
+        notification.attempts += 1
+        now = timezone.now()
+        try:
+            send(notification)
+        except Exception as exc:  # any backend error is a delivery failure to record and retry
+            logger.warning(
+                "Notification %s attempt %s failed", notification.pk, notification.attempts, exc_info=True
+            )
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= settings.ONESTOP_NOTIFY_MAX_ATTEMPTS:
+                notification.status = NotificationStatus.FAILED
+                notification.next_attempt_at = None
+                outcome = FAILED
+            else:
+                notification.next_attempt_at = now + dt.timedelta(
+                    seconds=backoff_seconds(notification.attempts)
+                )
+                outcome = RETRY
+        else:
+            notification.status = NotificationStatus.SENT
+            notification.sent_at = now
+            notification.next_attempt_at = None
+            outcome = SENT
+        notification.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
+    return outcome
+
+
+def queue_deliveries(ids: Iterable[int]) -> None:
+    """Hand ids to Celery. A broker error is logged, not raised: ``deliver_pending`` catches up."""
+    from notifications.tasks import deliver_notification
+
+    failed = 0
+    for notification_id in ids:
+        try:
+            deliver_notification.delay(notification_id)
+        except Exception:  # broker down: the row stays pending and is re-queued later
+            failed += 1
+            if failed == 1:
+                logger.exception(
+                    "Could not queue notification %s; deliver_pending will retry", notification_id
+                )
+    if failed:
+        logger.error("%s notifications not queued; deliver_pending will retry them", failed)

@@ -1,0 +1,107 @@
+"""Writes: citizen notifications on dossier events, and marking an in-app notification read."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import InvalidInput, NotFound
+from notifications.models import (
+    CITIZEN_KINDS,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+)
+from notifications.sweep import store_notifications
+from workflows.models import Dossier
+
+
+def _event_key(dossier: Dossier, kind: str) -> str:
+    """What makes the event unique: a dossier is received once, but may be asked for supplements
+    several times (one per pause) and gets one apology (one extension)."""
+    if kind == NotificationKind.SUPPLEMENT_REQUESTED:
+        return f"dossier:{dossier.pk}:supplement:{dossier.paused_at.isoformat() if dossier.paused_at else ''}"
+    if kind == NotificationKind.RESULT_READY:
+        return f"dossier:{dossier.pk}:result:{dossier.finished_at.isoformat() if dossier.finished_at else ''}"
+    if kind == NotificationKind.APOLOGY:
+        return f"dossier:{dossier.pk}:apology:{dossier.due_at.isoformat() if dossier.due_at else ''}"
+    return f"dossier:{dossier.pk}:{kind}"
+
+
+def _payload(dossier: Dossier, kind: str) -> dict:
+    payload = {
+        "dossier_code": dossier.code,
+        "applicant_name": dossier.applicant_name,
+        "procedure_name": dossier.procedure.name,
+        "agency_name": dossier.receiving_agency.name,
+        "received_at": dossier.received_at.isoformat(),
+        "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+    }
+    if kind == NotificationKind.SUPPLEMENT_REQUESTED:
+        pause = dossier.pauses.order_by("-started_at").first()
+        payload["missing_documents"] = list(pause.missing_documents) if pause else []
+        payload["note"] = pause.note if pause else ""
+    elif kind == NotificationKind.RESULT_READY:
+        payload["result"] = dossier.result
+    elif kind == NotificationKind.APOLOGY:
+        extension = getattr(dossier, "extension", None)
+        if extension is not None:
+            payload["previous_due_at"] = extension.previous_due_at.isoformat()
+            payload["new_due_at"] = extension.new_due_at.isoformat()
+            payload["reason"] = extension.reason
+    return payload
+
+
+def notify_dossier_event(*, dossier_id: int, kind: str) -> int:
+    """Tell the applicant about ``kind`` by e-mail and SMS (whichever addresses the dossier has).
+
+    Call it with ``transaction.on_commit`` after the transition. Calling it twice for the same
+    event creates nothing new (unique constraint). Returns how many rows were offered: one per
+    address the dossier has, 0 without addresses.
+    """
+    if kind not in CITIZEN_KINDS:
+        raise InvalidInput(f"Loại thông báo cho người dân không hợp lệ: {kind}", fields={"kind": [kind]})
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_agency", "extension")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {dossier_id}.")
+    now = timezone.now()
+    key = _event_key(dossier, kind)
+    payload = _payload(dossier, kind)
+    rows = [
+        Notification(
+            kind=kind,
+            channel=channel,
+            address=address,
+            recipient_key=f"addr:{address}",
+            dossier=dossier,
+            dedupe_key=key,
+            payload=payload,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for channel, address in (
+            (NotificationChannel.EMAIL, dossier.applicant_email.strip()),
+            (NotificationChannel.SMS, dossier.applicant_phone.strip()),
+        )
+        if address
+    ]
+    with transaction.atomic():
+        return store_notifications(rows)
+
+
+def notification_mark_read(*, notification_id: int, user) -> Notification:
+    """Mark one of the user's in-app notifications read; marking it again keeps the first time."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, recipient=user, channel=NotificationChannel.IN_APP)
+            .first()
+        )
+        if notification is None:
+            raise NotFound("Không tìm thấy thông báo.")
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
