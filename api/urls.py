@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .auth import TokenView
 
@@ -6,4 +6,5 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("reports/", include("api.reports")),
 ]

@@ -19,8 +19,8 @@ EXTRA = "Chỉ tiêu bổ sung"
 # Columns 3..13 of the official form; 1 (STT) and 2 (Đơn vị) are the row's number and label.
 FORM_COLUMNS: tuple[Column, ...] = (
     Column("received_total", "3", "Tổng số", RECEIVED),
-    Column("received_online", "4", "Trong kỳ: trực tuyến", RECEIVED),
-    Column("received_direct", "5", "Trong kỳ: trực tiếp, dịch vụ bưu chính", RECEIVED),
+    Column("received_online", "4", "Trực tuyến", RECEIVED),
+    Column("received_direct", "5", "Trực tiếp, dịch vụ bưu chính", RECEIVED),
     Column("carried_over", "6", "Từ kỳ trước chuyển qua", RECEIVED),
     Column("resolved_total", "7", "Tổng số", RESOLVED),
     Column("resolved_early", "8", "Trước hạn", RESOLVED),
@@ -51,3 +51,65 @@ GROUP_LABELS = {
     "procedure": "Thủ tục hành chính",
     "level": "Cấp thực hiện",
 }
+
+# The simpler reports: (key, Vietnamese header) per column, in order.
+CUTTING_COLUMNS = (
+    ("resolved", "Số hồ sơ đã giải quyết"),
+    ("legal_hours", "Thời hạn theo quy định (giờ làm việc)"),
+    ("committed_hours", "Thời hạn cam kết (giờ làm việc)"),
+    ("cut_percent", "Tỷ lệ cắt giảm (%)"),
+    ("mean_hours", "Thời gian xử lý trung bình (giờ)"),
+    ("median_hours", "Trung vị (giờ)"),
+    ("p90_hours", "Phân vị 90 (giờ)"),
+    ("within_committed_share", "Tỷ lệ trong thời hạn cam kết"),
+)
+VERSION_COLUMNS = (
+    ("procedure_code", "Mã thủ tục"),
+    ("version_number", "Phiên bản"),
+    *CUTTING_COLUMNS,
+)
+BOTTLENECK_COLUMNS = (
+    ("procedure_code", "Mã thủ tục"),
+    ("step_name", "Bước xử lý"),
+    ("agency_name", "Cơ quan xử lý"),
+    ("budget_hours", "Thời gian quy định cho bước (giờ)"),
+    ("tasks", "Số lượt xử lý"),
+    ("median_wait_hours", "Chờ xử lý: trung vị (giờ)"),
+    ("p90_wait_hours", "Chờ xử lý: phân vị 90 (giờ)"),
+    ("median_work_hours", "Xử lý: trung vị (giờ)"),
+    ("p90_work_hours", "Xử lý: phân vị 90 (giờ)"),
+    ("over_budget", "Số lượt vượt thời gian quy định"),
+    ("late_tasks", "Số lượt quá hạn"),
+    ("late_share", "Tỷ lệ quá hạn"),
+    ("late_dossiers", "Số hồ sơ quá hạn có bước này quá hạn"),
+)
+INDICATOR_COLUMNS = (
+    ("received", "Số hồ sơ tiếp nhận"),
+    ("received_online", "Tiếp nhận trực tuyến"),
+    ("online_share", "Tỷ lệ tiếp nhận trực tuyến"),
+    ("resolved", "Số hồ sơ đã giải quyết"),
+    ("resolved_in_time", "Giải quyết trước hạn, đúng hạn"),
+    ("on_time_rate", "Tỷ lệ đúng hạn"),
+    ("procedures", "Số thủ tục"),
+    ("online_full_share", "Tỷ lệ DVCTT toàn trình"),
+    ("online_partial_share", "Tỷ lệ DVCTT một phần"),
+    ("ratings", "Số lượt đánh giá"),
+    ("rating_mean", "Điểm hài lòng trung bình"),
+    ("rating_good_share", "Tỷ lệ đánh giá 4–5"),
+)
+MONTH_COLUMNS = (("month", "Tháng"), ("received", "Tiếp nhận"), ("resolved", "Đã giải quyết"))
+ON_TIME_COLUMNS = (
+    ("code", "Mã đơn vị"),
+    ("name", "Đơn vị"),
+    ("resolved", "Đã giải quyết"),
+    ("on_time_rate", "Tỷ lệ đúng hạn"),
+)
+SLOWEST_COLUMNS = (
+    ("code", "Mã thủ tục"),
+    ("name", "Thủ tục"),
+    ("resolved", "Đã giải quyết"),
+    ("committed_hours", "Thời hạn cam kết (giờ)"),
+    ("median_hours", "Trung vị (giờ)"),
+    ("p90_hours", "Phân vị 90 (giờ)"),
+    ("median_vs_committed", "Trung vị / cam kết"),
+)
