@@ -26,9 +26,7 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 Columns = Sequence[tuple[str, str]]
 
 
-def _title_block(
-    ws, *, form: str, title: str, report: Report | None, period_label: str, unit: str, width: int
-):
+def _title_block(ws, *, form: str, title: str, period_label: str, unit: str, width: int):
     for row, (text, bold) in enumerate(
         (
             (form, True),
@@ -131,9 +129,7 @@ def table_xlsx(*, form: str, title: str, report_label: str, unit: str, sheets: S
     for name, label_header, columns, rows, totals in sheets:
         ws = wb.create_sheet(name)
         width = 2 + len(columns)
-        _title_block(
-            ws, form=form, title=title, report=None, period_label=report_label, unit=unit, width=width
-        )
+        _title_block(ws, form=form, title=title, period_label=report_label, unit=unit, width=width)
         top = 6
         _header(ws, top, 1, "STT")
         _header(ws, top, 2, label_header)
