@@ -57,7 +57,8 @@ def test_restricted_to_one_agency(scenario, july):
 def test_one_aggregate_query_and_one_for_the_labels(scenario, july):
     with CaptureQueriesContext(connection) as queries:
         processing_report(period=july, group_by="agency")
-    assert len(queries) == 2
+    selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2
 
 
 def test_the_next_month_carries_over_what_july_left_in_progress(scenario):
