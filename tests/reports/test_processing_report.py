@@ -76,7 +76,7 @@ def test_the_next_month_carries_over_what_july_left_in_progress(scenario):
     assert by_code["000.00.02.H57"]["resolved_late"] == 1
 
 
-def test_unknown_grouping_names_the_parameter(july):
+def test_unknown_grouping_names_the_parameter(db, july):
     with pytest.raises(InvalidInput) as error:
         processing_report(period=july, group_by="colour")
     assert "group_by" in error.value.fields
