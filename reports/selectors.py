@@ -8,7 +8,7 @@ Definitions, for a period ``[S, E)`` (see ``reports.periods``: local dates, ``E`
 
 * **withdrawal time** of a withdrawn dossier: the time of its audit event that set the status to
   ``withdrawn`` (``DossierEvent.to_status``); ``updated_at`` when no such event exists (data imported
-  without an audit trail). Looked up only for withdrawn dossiers, by the ``(dossier, at)`` index.
+  without an audit trail). Joined once per dossier (see ``_with_lookups``).
 * **received** (cols 4, 5): ``S ≤ received_at < E`` and status is not ``rejected``; online =
   channel ``online``; direct (5) = ``in_person`` + ``postal`` (also given apart).
 * **rejected** (refused at intake): status ``rejected`` and ``S ≤ received_at < E`` (the refusal
