@@ -176,3 +176,18 @@ def test_cutting_rejects_the_level_grouping(supervisor):
 def test_a_constant_number_of_queries(scenario, supervisor, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         get(supervisor, "processing", **JULY, group_by="procedure")
+
+
+def test_the_schema_documents_parameters_files_and_errors(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for report in ENDPOINTS:
+        operation = schema["paths"][f"/api/v1/reports/{report}/"]["get"]
+        names = {p["name"] for p in operation["parameters"]}
+        assert {"from", "to", "period", "year", "number", "format"} <= names
+        assert {"200", "400", "401", "403"} <= set(operation["responses"])
+        content = operation["responses"]["200"]["content"]
+        assert {"application/json", "text/csv"} <= set(content)
+    processing = schema["paths"]["/api/v1/reports/processing/"]["get"]
+    row = schema["components"]["schemas"]["ProcessingReportRow"]["properties"]
+    assert set(PROCESSING_KEYS) <= set(row)
+    assert "examples" in processing["responses"]["200"]["content"]["application/json"]
