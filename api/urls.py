@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("api.procedures")),  # catalog: /procedures/, /procedures/{code}/
     path("", include("api.notifications")),  # notifications and the supervisors' deadline queue
+    path("reports/", include("api.reports")),  # statistics for leadership
 ]
 
 urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "procedures",
     "workflows",
     "api",
+    # Reports (issue 7): statistics for leadership, no models.
+    "reports",
 ]
 
 MIDDLEWARE = [
