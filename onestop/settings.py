@@ -205,3 +205,8 @@ ONESTOP_HOLIDAY_YEARS = env.str("ONESTOP_HOLIDAY_YEARS", default="2000-2060")
 # keeps a calendar without re-reading overrides (covers a process-local cache and bulk updates).
 ONESTOP_CALENDAR_CHECK_SECONDS = env.float("ONESTOP_CALENDAR_CHECK_SECONDS", default=5.0)
 ONESTOP_CALENDAR_MAX_AGE_SECONDS = env.float("ONESTOP_CALENDAR_MAX_AGE_SECONDS", default=300.0)
+
+# --- Dossiers and the workflow (workflows/) ---
+# The apology letter with a new appointment must be sent at least this many working days before
+# the current due date (Decree 118/2025: one; check the province's regulation). 0 = up to the due date.
+ONESTOP_EXTENSION_NOTICE_WORKING_DAYS = env.int("ONESTOP_EXTENSION_NOTICE_WORKING_DAYS", default=1)
