@@ -21,6 +21,9 @@ process object, so the nodes need no query to find the dossier. Deadlines are ou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +56,22 @@ class Transition:
     stage_steps: dict[int, Step] = field(default_factory=dict)
 
 
+# The transition being driven in this thread. Not an attribute of the process object: viewflow
+# reloads the process for some tasks (a join found again), so identity cannot be relied on.
+_current: ContextVar[Transition | None] = ContextVar("dossier_transition", default=None)
+
+
+@contextmanager
+def _driving(transition: Transition) -> Iterator[None]:
+    token = _current.set(transition)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def _transition(activation: Activation) -> Transition:
-    transition = getattr(activation.process, "_transition", None)
+    transition = _current.get()
     if transition is None:
         raise FlowRuntimeError("Drive the dossier flow through workflows.services, not directly.")
     return transition
@@ -129,8 +146,7 @@ class DossierFlow(flow.Flow):
     wait_supplement = flow.Handle().Next(this.split_stage)
     end = flow.End()
 
-    def begin(self, activation: Activation, transition: Transition) -> Process:
-        activation.process._transition = transition
+    def begin(self, activation: Activation) -> Process:
         return activation.process
 
     def stage_steps(self, activation: Activation) -> list[dict[str, Any]]:
@@ -188,14 +204,14 @@ class DossierFlow(flow.Flow):
 
 def start(transition: Transition) -> Process:
     """Start the dossier's process; the caller's transaction covers it (pitfall 11)."""
-    return DossierFlow.receive.run(transition=transition)
+    with _driving(transition):
+        return DossierFlow.receive.run()
 
 
 def complete_step(flow_task: Task, *, transition: Transition, owner: AbstractBaseUser) -> None:
     """Finish one ``process_step`` task and let the flow go on (join, route, next stage)."""
     process = flow_task.process
-    process._transition = transition
-    with DossierFlow.lock(process.pk):
+    with _driving(transition), DossierFlow.lock(process.pk):
         activation = flow_task.flow_task.activation_class(flow_task)
         activation.run(None)
         flow_task.owner = owner
@@ -204,8 +220,7 @@ def complete_step(flow_task: Task, *, transition: Transition, owner: AbstractBas
 
 def resume_after_supplement(process: Process, *, transition: Transition) -> None:
     """Leave ``wait_supplement``: the split opens the same stage again."""
-    process._transition = transition
-    with DossierFlow.lock(process.pk):
+    with _driving(transition), DossierFlow.lock(process.pk):
         task = Task.objects.select_related("process").get(
             process=process, flow_task=DossierFlow.wait_supplement, status=STATUS.NEW
         )
