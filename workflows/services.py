@@ -127,7 +127,7 @@ def _require_officer(by: AbstractBaseUser, task: DossierTask) -> None:
 def _lock_dossier(dossier: Dossier | int) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     try:
-        return Dossier.objects.select_for_update().select_related("process", "version").get(pk=pk)
+        return Dossier.objects.select_for_update(of=("self",)).select_related("process", "version").get(pk=pk)
     except Dossier.DoesNotExist as exc:
         raise NotFound("Không tìm thấy hồ sơ.") from exc
 

@@ -56,7 +56,7 @@ def make_staff(db):
     def make(agency, *roles, username=None):
         user = get_user_model().objects.create_user(username=username or f"u{next(_counter)}", password="x")
         StaffProfile.objects.create(user=user, agency=agency)
-        user.groups.add(*[Group.objects.get(name=role) for role in roles])
+        user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in roles])
         return get_user_model().objects.get(pk=user.pk)
 
     return make
