@@ -5,17 +5,24 @@ process interprets the steps of the procedure version the dossier was received u
 (``Dossier.process`` is a OneToOne to viewflow's ``Process``) is the process data and keeps the
 stage pointer (``Dossier.current_stage``)::
 
-    receive ──► split_stage ══► process_step (one per step of the stage) ══► join_stage ──► route
-                  ▲   ▲                                                                    │
-                  │   └──────────── next stage / previous stage (send back) ◄──────────────┤
-                  └── wait_supplement ◄── supplement requested ◄───────────────────────────┤
-                                                            result ready (approved/refused) ┴─► end
+    receive ──► route_stage ══► process_step × (steps of the current stage) ══► join_stage ─┐
+                  ▲   │ ▲                                                                   │
+                  │   │ └───────────── next stage / previous stage (send back) ◄────────────┘
+                  │   ├──► wait_supplement ──┐   (status waiting_supplement)
+                  │   └──► end               │   (status result_ready: approved or refused)
+                  └──────────────────────────┘
+
+``route_stage`` is both the routing gateway and the fan-out: it reads the dossier's status and
+stage pointer and opens one ``process_step`` task per step of the stage (pitfall 8: a ``Split``
+subclass adds one task per data item), or goes to the supplement wait or the end. Folding the
+router into the split saves one automatic node (five queries) on every stage change.
 
 Business rules (who may act, what a decision does to the stage pointer and the status, deadlines)
 live in ``workflows.services``; the service sets the dossier's state first, then drives the flow,
-and the gateways only read that state. Each transition hands the flow a :class:`Transition` on the
-process object, so the nodes need no query to find the dossier. Deadlines are our own
-``DossierTask.due_at`` columns, not viewflow timers (see docs: "What it costs").
+and the gateways only read that state. The service hands the flow a :class:`Transition` in a
+context variable, so nodes need no query to find the dossier, and the flow refuses to run without
+one (nothing may drive a dossier around the services). Deadlines are our own ``DossierTask.due_at``
+columns, not viewflow timers (docs/VIEWFLOW.md, "What it costs").
 """
 
 from __future__ import annotations
@@ -27,13 +34,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.nodes.join import JoinActivation
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.status import STATUS
+from viewflow.workflow.token import Token
 
 from procedures.models import Step
 
@@ -51,6 +61,7 @@ class Transition:
     dossier: Dossier
     at: dt.datetime
     cut_short: bool = False  # a decision that ends the stage now (cancels the other parallel steps)
+    stage_done: bool = True  # False while other steps of a parallel stage are still open
     steps: list[Step] | None = None  # the version's steps when the caller has them already
     opened: list[DossierTask] = field(default_factory=list)
     stage_steps: dict[int, Step] = field(default_factory=dict)
@@ -94,7 +105,14 @@ class StageSplitActivation(SplitActivation):
 
     @Activation.status.super()
     def create_next(self):
-        activations = list(super().create_next.original())
+        """Fanned-out items get split tokens (the join waits for them); a lone branch keeps the
+        gateway's token, so tokens do not grow each time the flow loops through the gateway."""
+        token_source = Token.split_token_source(self.task.token, self.task.pk)
+        fanned = {node for node, item in self.next_tasks if item is not None}
+        activations = []
+        for node, item in self.next_tasks:
+            token = next(token_source) if node in fanned else self.task.token
+            activations.append(node._create(prev_activation=self, token=token, data=item))
         if self.flow_task._on_fan_out is not None:
             self.flow_task._on_fan_out(self, activations)
         yield from activations
@@ -122,6 +140,40 @@ class StageSplit(flow.Split):
         self._on_fan_out = this.resolve(instance, self._on_fan_out)
 
 
+class StageJoinActivation(JoinActivation):
+    """A join that asks the service layer whether the stage is over instead of scanning tokens.
+
+    The service holds the dossier row lock and has just counted the stage's open ``DossierTask``
+    rows, so it knows; the stock join would run four token queries for the same answer (its
+    condition is evaluated twice per arrival, pitfall 12). A stage cut short cancels the other
+    open step tasks of the process: only the current stage has open step tasks.
+    """
+
+    def is_done(self):
+        return _transition(self).stage_done
+
+    @Activation.status.transition(source=STATUS.NEW, target=STATUS.STARTED)
+    @Activation.status.transition(source=STATUS.STARTED)
+    def activate(self):
+        if self.task.started is None:
+            self.task.started = now()
+            if not _transition(self).stage_done:
+                self.task.save()  # waits for other branches; otherwise complete() saves it
+
+    @Activation.status.transition(source=STATUS.STARTED, target=STATUS.DONE, conditions=[this.is_done])
+    def complete(self):
+        transition = _transition(self)
+        if transition.cut_short:
+            Task.objects.filter(
+                process=self.process, flow_task=self.flow_class.process_step, status=STATUS.NEW
+            ).update(status=STATUS.CANCELED, finished=transition.at)
+        super(JoinActivation, self).complete.original()
+
+
+class StageJoin(flow.Join):
+    activation_class = StageJoinActivation
+
+
 class DossierFlow(flow.Flow):
     """Every procedure's processing: stages of steps, possibly parallel, across agencies."""
 
@@ -130,20 +182,18 @@ class DossierFlow(flow.Flow):
     # Without it a join can miss its last branch and stay stuck (pitfall 3).
     lock_impl = lock.select_for_update_lock
 
-    receive = flow.StartHandle(this.begin).Next(this.split_stage)
-    split_stage = (
-        StageSplit().Next(this.process_step, data_source=this.stage_steps).OnFanOut(this.open_dossier_tasks)
+    receive = flow.StartHandle(this.begin).Next(this.route_stage)
+    route_stage = (
+        StageSplit()
+        .Next(this.end, case=this.result_ready)
+        .Next(this.wait_supplement, case=this.waiting_supplement)
+        .Next(this.process_step, case=this.processing, data_source=this.stage_steps)
+        .OnFanOut(this.open_dossier_tasks)
     )
     # Completed from code by workflows.services.task_complete, which enforces agency and role.
     process_step = flow.Handle().Next(this.join_stage)
-    join_stage = flow.Join(continue_on_condition=this.stage_cut_short).Next(this.route)
-    route = (
-        flow.Switch()
-        .Case(this.end, this.result_ready)
-        .Case(this.wait_supplement, this.waiting_supplement)
-        .Default(this.split_stage)
-    )
-    wait_supplement = flow.Handle().Next(this.split_stage)
+    join_stage = StageJoin().Next(this.route_stage)
+    wait_supplement = flow.Handle().Next(this.route_stage)
     end = flow.End()
 
     def begin(self, activation: Activation) -> Process:
@@ -190,16 +240,19 @@ class DossierFlow(flow.Flow):
                     due_at=deadlines.add_hours(transition.at, step.budget_hours, calendar=calendar),
                 )
             )
-        transition.opened = DossierTask.objects.bulk_create(rows)
-
-    def stage_cut_short(self, activation: Activation, active_tasks) -> bool:
-        return _transition(activation).cut_short
+        if transition.dossier.pk is None:
+            transition.opened = rows  # registration saves them with the dossier, after the process
+        else:
+            transition.opened = DossierTask.objects.bulk_create(rows)
 
     def result_ready(self, activation: Activation) -> bool:
         return _transition(activation).dossier.status == DossierStatus.RESULT_READY
 
     def waiting_supplement(self, activation: Activation) -> bool:
         return _transition(activation).dossier.status == DossierStatus.WAITING_SUPPLEMENT
+
+    def processing(self, activation: Activation) -> bool:
+        return _transition(activation).dossier.status == DossierStatus.PROCESSING
 
 
 def start(transition: Transition) -> Process:
@@ -209,7 +262,7 @@ def start(transition: Transition) -> Process:
 
 
 def complete_step(flow_task: Task, *, transition: Transition, owner: AbstractBaseUser) -> None:
-    """Finish one ``process_step`` task and let the flow go on (join, route, next stage)."""
+    """Finish one ``process_step`` task and let the flow go on (join, gateway, next stage)."""
     process = flow_task.process
     with _driving(transition), DossierFlow.lock(process.pk):
         activation = flow_task.flow_task.activation_class(flow_task)
@@ -219,7 +272,7 @@ def complete_step(flow_task: Task, *, transition: Transition, owner: AbstractBas
 
 
 def resume_after_supplement(process: Process, *, transition: Transition) -> None:
-    """Leave ``wait_supplement``: the split opens the same stage again."""
+    """Leave ``wait_supplement``: the gateway opens the same stage again."""
     with _driving(transition), DossierFlow.lock(process.pk):
         task = Task.objects.select_related("process").get(
             process=process, flow_task=DossierFlow.wait_supplement, status=STATUS.NEW

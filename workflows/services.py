@@ -348,7 +348,9 @@ def dossier_register(
             )
         calendar = deadlines.calendar()
         due = deadlines.committed_due(received, version, calendar=calendar)
-        dossier = Dossier.objects.create(
+        # The process is started first with the dossier still unsaved, so the dossier row is
+        # written once, already pointing at its process; its first tasks follow it.
+        dossier = Dossier(
             code=_code(proc, received),
             procedure=proc,
             version=version,
@@ -366,9 +368,11 @@ def dossier_register(
             **fields,
         )
         transition = flows.Transition(dossier=dossier, at=received, steps=steps)
-        process = flows.start(transition)
-        Dossier.objects.filter(pk=dossier.pk).update(process=process)
-        dossier.process = process
+        dossier.process = flows.start(transition)
+        dossier.save(force_insert=True)
+        for task in transition.opened:
+            task.dossier = dossier
+        DossierTask.objects.bulk_create(transition.opened)
         _record(
             dossier,
             action=EventAction.REGISTERED,
@@ -607,6 +611,7 @@ def task_complete(
             )
             if stage_open:
                 dossier_changed = False
+                transition.stage_done = False
             elif dossier.current_stage + 1 < dossier.stage_count:
                 dossier.current_stage += 1
             else:
