@@ -45,7 +45,7 @@ from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
-from procedures.models import Step
+from procedures.models import ProcedureVersion, Step
 
 from . import deadlines
 from .models import Dossier, DossierStatus, DossierTask, TaskStatus
@@ -86,6 +86,26 @@ def _transition(activation: Activation) -> Transition:
     if transition is None:
         raise FlowRuntimeError("Drive the dossier flow through workflows.services, not directly.")
     return transition
+
+
+_steps_cache: dict[tuple[int, dt.datetime], list[Step]] = {}
+_STEPS_CACHE_SIZE = 4096
+
+
+def version_steps(version: ProcedureVersion) -> list[Step]:
+    """A version's steps in order, cached in the process.
+
+    A version is immutable once a dossier uses it (procedures/models.py), so its steps never
+    change under the cache; the key includes ``created_at`` so that a reused id is a new entry.
+    """
+    key = (version.pk, version.created_at)
+    steps = _steps_cache.get(key)
+    if steps is None:
+        steps = list(Step.objects.filter(version_id=version.pk).order_by("order"))
+        if len(_steps_cache) >= _STEPS_CACHE_SIZE:
+            _steps_cache.clear()
+        _steps_cache[key] = steps
+    return steps
 
 
 class StageSplitActivation(SplitActivation):
@@ -203,14 +223,8 @@ class DossierFlow(flow.Flow):
         """The steps of the dossier's current stage, from the version it was received under."""
         transition = _transition(activation)
         dossier = transition.dossier
-        if transition.steps is not None:
-            steps = [step for step in transition.steps if step.stage == dossier.current_stage]
-        else:
-            steps = list(
-                Step.objects.filter(version_id=dossier.version_id, stage=dossier.current_stage).order_by(
-                    "order"
-                )
-            )
+        all_steps = transition.steps if transition.steps is not None else version_steps(dossier.version)
+        steps = [step for step in all_steps if step.stage == dossier.current_stage]
         if not steps:
             raise FlowRuntimeError(f"Version {dossier.version_id} has no stage {dossier.current_stage}")
         transition.stage_steps = {step.pk: step for step in steps}

@@ -27,7 +27,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from core.exceptions import Conflict, InvalidInput, NotAllowed, NotFound
 from core.roles import Role, agency_id_of, has_role
 from procedures.calendar import next_working_instant
-from procedures.models import DocumentKind, Procedure, ProcedureVersion, Step, SupplementMode
+from procedures.models import DocumentKind, Procedure, ProcedureVersion, SupplementMode
 
 from . import clock, deadlines, flows
 from .models import (
@@ -138,7 +138,7 @@ def _lock_task(task: DossierTask | int) -> DossierTask:
     try:
         return (
             DossierTask.objects.select_for_update(of=("self", "dossier"))
-            .select_related("dossier", "flow_task__process")
+            .select_related("dossier__version", "flow_task__process")
             .get(pk=pk)
         )
     except DossierTask.DoesNotExist as exc:
@@ -341,7 +341,7 @@ def dossier_register(
     key = _new_lookup_key()
     with transaction.atomic(), _flow_errors():
         version = _version_in_force(proc, received)
-        steps = list(Step.objects.filter(version=version).order_by("order"))
+        steps = flows.version_steps(version)
         if not steps:
             raise InvalidInput(
                 "Thủ tục chưa khai báo quy trình xử lý.", fields={"procedure_code": ["Chưa có bước."]}
@@ -604,8 +604,10 @@ def task_complete(
         transition = flows.Transition(dossier=dossier, at=now, cut_short=decision != Decision.APPROVE)
         dossier_changed = True
         if decision == Decision.APPROVE:
+            stage_size = sum(1 for step in flows.version_steps(dossier.version) if step.stage == locked.stage)
             stage_open = (
-                DossierTask.objects.filter(dossier=dossier, stage=locked.stage, status=TaskStatus.OPEN)
+                stage_size > 1
+                and DossierTask.objects.filter(dossier=dossier, stage=locked.stage, status=TaskStatus.OPEN)
                 .exclude(pk=locked.pk)
                 .exists()
             )
