@@ -35,6 +35,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## Workflow throughput on the configured database (see README "Benchmark").
+bench: venv
+	$(BIN)/python benchmarks/bench_workflow.py
+
 fmt: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

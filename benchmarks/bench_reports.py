@@ -56,7 +56,7 @@ DOSSIER_COLUMNS = (
     "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address", "channel", "documents",
     "status", "current_stage", "received_at", "due_at", "original_due_at", "paused_at", "finished_at",
     "returned_at", "result", "verdict", "reasons", "extended", "processing_hours", "paused_hours",
-    "lookup_key_hash", "created_at", "updated_at",
+    "lookup_key_hash", "created_at", "updated_at", "stage_count", "withdrawn_at",
 )  # fmt: skip
 
 
@@ -178,6 +178,8 @@ def seed(n: int) -> None:
                         "0" * 64,
                         received,
                         updated,
+                        1,
+                        updated if status == "withdrawn" else None,
                     )  # fmt: skip
                 )
         print(f"COPY {n:,} dossiers: {time.perf_counter() - t0:.1f} s")
@@ -188,7 +190,7 @@ def seed(n: int) -> None:
         ) as copy:
             for i, at in withdrawn:
                 copy.write_row(
-                    (ids[f"{PREFIX}{i:08d}"], at, "withdraw", "processing", "withdrawn", "", "{}", "")
+                    (ids[f"{PREFIX}{i:08d}"], at, "withdrawn", "processing", "withdrawn", "", "{}", "")
                 )
         with cursor.cursor.copy(
             "COPY workflows_dossierpause"

@@ -260,3 +260,8 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Dossiers and the workflow (workflows/) ---
+# The apology letter with a new appointment must be sent at least this many working days before
+# the current due date (Decree 118/2025: one; check the province's regulation). 0 = up to the due date.
+ONESTOP_EXTENSION_NOTICE_WORKING_DAYS = env.int("ONESTOP_EXTENSION_NOTICE_WORKING_DAYS", default=1)

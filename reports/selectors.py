@@ -6,9 +6,9 @@ pure assembly (derived columns, totals, labels, changes) lives in ``reports.asse
 
 Definitions, for a period ``[S, E)`` (see ``reports.periods``: local dates, ``E`` exclusive):
 
-* **withdrawal time** of a withdrawn dossier: the time of its audit event that set the status to
-  ``withdrawn`` (``DossierEvent.to_status``); ``updated_at`` when no such event exists (data imported
-  without an audit trail). Joined once per dossier (see ``_with_lookups``).
+* **withdrawal time** of a withdrawn dossier: ``Dossier.withdrawn_at``, set by the withdraw
+  service together with its audit event; ``updated_at`` when it is missing (data imported without
+  it).
 * **received** (cols 4, 5): ``S ≤ received_at < E`` and status is not ``rejected``; online =
   channel ``online``; direct (5) = ``in_person`` + ``postal`` (also given apart).
 * **rejected** (refused at intake): status ``rejected`` and ``S ≤ received_at < E`` (the refusal
@@ -128,24 +128,23 @@ def _dossiers(agency_ids: Sequence[int] | None) -> QuerySet:
 
 
 def _with_lookups(queryset: QuerySet, *, end) -> QuerySet:
-    """Join, once per dossier, its withdrawal event and the pause running at ``end``.
+    """Join, once per dossier, the pause running at ``end``, and name the withdrawal time.
 
-    Both are LEFT JOINs on conditions that match at most one row per dossier (withdrawn is a final
-    status, so one event moves a dossier into it; pauses do not overlap, so at most one runs at a
-    given instant): the rows are not multiplied, and PostgreSQL hashes the two small filtered sets
-    instead of running a correlated lookup per row, which kept the planner from a hash aggregate.
-    ``withdrawn_at`` falls back to ``updated_at`` for a withdrawn dossier without the event.
+    The pause join is a LEFT JOIN on a condition that matches at most one row per dossier (pauses
+    do not overlap, so at most one runs at a given instant): rows are not multiplied, and
+    PostgreSQL hashes the small filtered set instead of a correlated lookup per row. The
+    withdrawal time is ``Dossier.withdrawn_at`` (set by the withdraw service), falling back to
+    ``updated_at`` for a withdrawn dossier imported without it.
     """
     return queryset.alias(
-        withdrawal=FilteredRelation("events", condition=Q(events__to_status=DossierStatus.WITHDRAWN)),
         running_pause=FilteredRelation(
             "pauses",
             condition=Q(pauses__started_at__lt=end)
             & (Q(pauses__ended_at__isnull=True) | Q(pauses__ended_at__gte=end)),
         ),
     ).alias(
-        withdrawn_at=Case(
-            When(status=DossierStatus.WITHDRAWN, then=Coalesce(F("withdrawal__at"), F("updated_at")))
+        withdrawal_time=Case(
+            When(status=DossierStatus.WITHDRAWN, then=Coalesce(F("withdrawn_at"), F("updated_at")))
         ),
         paused_since=F("running_pause__started_at"),
         clock_stop=Coalesce(F("running_pause__started_at"), Value(end)),
@@ -160,7 +159,7 @@ def _open_at(at) -> Q:
         Q(received_at__lt=at)
         & ~Q(status=DossierStatus.REJECTED)
         & (Q(finished_at__isnull=True) | Q(finished_at__gte=at))
-        & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=at))
+        & (Q(withdrawal_time__isnull=True) | Q(withdrawal_time__gte=at))
     )
 
 
@@ -194,7 +193,7 @@ def processing_queryset(
         "in_progress_total": in_progress,
         "in_progress_overdue": in_progress & Q(due_at__isnull=False) & Q(due_at__lt=F("clock_stop")),
         "waiting_supplement": in_progress & paused,
-        "withdrawn": Q(status=DossierStatus.WITHDRAWN, withdrawn_at__gte=start, withdrawn_at__lt=end),
+        "withdrawn": Q(status=DossierStatus.WITHDRAWN, withdrawal_time__gte=start, withdrawal_time__lt=end),
         "rejected": Q(status=DossierStatus.REJECTED, received_at__gte=start, received_at__lt=end),
     }
     rows = (

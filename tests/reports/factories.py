@@ -96,10 +96,12 @@ def pause(dossier: Dossier, *, started_at: dt.datetime, ended_at: dt.datetime | 
 
 
 def withdrawal_event(dossier: Dossier, *, at: dt.datetime) -> DossierEvent:
+    """What the withdraw service records: the dossier's ``withdrawn_at`` and the audit event."""
+    Dossier.objects.filter(pk=dossier.pk).update(withdrawn_at=at)
     return DossierEvent.objects.create(
         dossier=dossier,
         at=at,
-        action="withdraw",
+        action="withdrawn",
         from_status=DossierStatus.PROCESSING,
         to_status=DossierStatus.WITHDRAWN,
     )

@@ -81,7 +81,7 @@ def build() -> SimpleNamespace:
         paused_at=local(2026, 7, 15, 9),
     )
     pause(d[6], started_at=local(2026, 7, 15, 9))
-    # 9: received in July, withdrawn 12 July (audit event).
+    # 9: received in July, withdrawn 12 July.
     d[9] = make_dossier(
         procedure=pa, received_at=local(2026, 7, 5, 9), due_at=local(2026, 7, 20, 17), status=S.WITHDRAWN
     )
@@ -116,7 +116,7 @@ def build() -> SimpleNamespace:
         verdict="early",
     )
     pause(d[14], started_at=local(2026, 7, 22, 9), ended_at=local(2026, 7, 25, 9))
-    # 16: postal in July, withdrawn with no audit event: updated_at (9 July) is the withdrawal time.
+    # 16: postal in July, withdrawn with no withdrawn_at (imported): updated_at (9 July) counts.
     d[16] = make_dossier(
         procedure=pa,
         channel="postal",
