@@ -200,3 +200,20 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Working-time calendar (procedures/calendar.py, procedures/calendar_loader.py) ---
+# Office hours as wall-clock periods "HH:MM-HH:MM,..." and working weekdays (0 = Monday).
+ONESTOP_WORKING_PERIODS = env.str("ONESTOP_WORKING_PERIODS", default="07:00-11:30,13:30-17:00")
+ONESTOP_WORKING_WEEKDAYS = env.str("ONESTOP_WORKING_WEEKDAYS", default="0,1,2,3,4")
+ONESTOP_WORKING_TIME_ZONE = env.str("ONESTOP_WORKING_TIME_ZONE", default=TIME_ZONE)
+# Years for which public holidays are loaded from the `holidays` package ("first-last").
+ONESTOP_HOLIDAY_YEARS = env.str("ONESTOP_HOLIDAY_YEARS", default="2000-2060")
+# How often (seconds) a process checks the shared cache for a changed calendar, and the longest it
+# keeps a calendar without re-reading overrides (covers a process-local cache and bulk updates).
+ONESTOP_CALENDAR_CHECK_SECONDS = env.float("ONESTOP_CALENDAR_CHECK_SECONDS", default=5.0)
+ONESTOP_CALENDAR_MAX_AGE_SECONDS = env.float("ONESTOP_CALENDAR_MAX_AGE_SECONDS", default=300.0)
+
+# --- Dossiers and the workflow (workflows/) ---
+# The apology letter with a new appointment must be sent at least this many working days before
+# the current due date (Decree 118/2025: one; check the province's regulation). 0 = up to the due date.
+ONESTOP_EXTENSION_NOTICE_WORKING_DAYS = env.int("ONESTOP_EXTENSION_NOTICE_WORKING_DAYS", default=1)

@@ -113,6 +113,10 @@ class Dossier(models.Model):
     verdict = models.CharField(_("đánh giá thời hạn"), max_length=16, choices=Verdict.choices, blank=True)
     reasons = models.JSONField(_("lý do từ chối"), default=list, blank=True)
     extended = models.BooleanField(_("đã gia hạn"), default=False)
+    stage_count = models.PositiveSmallIntegerField(
+        _("số giai đoạn"), default=1, help_text="Stages of the version, so routing needs no count query."
+    )
+    withdrawn_at = models.DateTimeField(_("ngày rút hồ sơ"), null=True, blank=True)
     # Working hours, computed on the calendar when processing finishes, so reports can aggregate them.
     processing_hours = models.FloatField(_("thời gian xử lý (giờ làm việc)"), null=True, blank=True)
     paused_hours = models.FloatField(_("thời gian tạm dừng (giờ làm việc)"), default=0)
@@ -139,9 +143,44 @@ class Dossier(models.Model):
             models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
             models.Index(fields=["applicant_name"], name="dossier_applicant_name"),
         ]
+        permissions = [
+            ("register_dossier", "Tiếp nhận, trả kết quả, rút hồ sơ"),
+            ("process_dossiertask", "Xử lý bước của hồ sơ"),
+            ("extend_dossier", "Gia hạn hồ sơ (văn bản xin lỗi)"),
+            ("reassign_dossiertask", "Điều chuyển bước xử lý"),
+            ("view_all_dossiers", "Xem hồ sơ của mọi cơ quan"),
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+
+class Decision(models.TextChoices):
+    """What a processing officer decides on a step."""
+
+    APPROVE = "approve", _("Đồng ý, chuyển bước tiếp theo")
+    SEND_BACK = "send_back", _("Trả lại bước trước")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung hồ sơ")
+    REFUSE = "refuse", _("Từ chối giải quyết")
+
+
+class EventAction(models.TextChoices):
+    """The kinds of rows in the process control sheet; one per transition."""
+
+    REGISTERED = "registered", _("Tiếp nhận hồ sơ")
+    REFUSED_AT_INTAKE = "refused_at_intake", _("Từ chối tiếp nhận")
+    CLAIMED = "claimed", _("Nhận xử lý")
+    RELEASED = "released", _("Trả lại hàng chờ")
+    REASSIGNED = "reassigned", _("Điều chuyển")
+    APPROVED = "approved", _("Đồng ý, chuyển tiếp")
+    SENT_BACK = "sent_back", _("Trả lại bước trước")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung")
+    REFUSED = "refused", _("Từ chối giải quyết")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("Nhận hồ sơ bổ sung")
+    EXTENDED = "extended", _("Gia hạn, xin lỗi")
+    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
+    RESULT_RETURNED = "result_returned", _("Trả kết quả")
+    RATED = "rated", _("Đánh giá mức độ hài lòng")
 
 
 class TaskStatus(models.TextChoices):
@@ -170,6 +209,7 @@ class DossierTask(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=24, blank=True)
     note = models.TextField(blank=True)
+    reasons = models.JSONField(default=list, blank=True)
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     # Working hours from creation to start (waiting in the queue) and from start to finish.
     wait_hours = models.FloatField(null=True, blank=True)
@@ -250,7 +290,7 @@ class DossierEvent(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=32)
+    action = models.CharField(max_length=32, choices=EventAction.choices)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
     task = models.ForeignKey(DossierTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

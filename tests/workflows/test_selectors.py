@@ -1,0 +1,67 @@
+"""Inbox, dossier list scoping and filters, and a detail page in a constant number of queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import AgencyFactory, make_procedure
+from tests.workflows.conftest import APPLICANT, local
+from workflows import selectors, services
+from workflows.models import DossierTask
+
+
+def test_inbox_list_and_detail(clock, make_staff):
+    a, b, other = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    procedure = make_procedure(
+        agency=a, steps=[{"name": "A", "budget_hours": 8}, {"name": "B", "budget_hours": 8, "agency": b}]
+    )
+    reception, officer_a, officer_b = (
+        make_staff(a, "reception"),
+        make_staff(a, "specialist"),
+        make_staff(b, "specialist"),
+    )
+    outsider, supervisor = make_staff(other, "specialist"), make_staff(other, "supervisor")
+    first, _ = services.dossier_register(
+        procedure=procedure, applicant=APPLICANT, channel="online", by=reception
+    )
+    second, _ = services.dossier_register(
+        procedure=procedure, applicant={**APPLICANT, "name": "Trần Thị Bình"}, channel="online", by=reception
+    )
+
+    assert [t.dossier for t in selectors.inbox_for(user=officer_a)] == [first, second]
+    assert list(selectors.inbox_for(user=officer_b)) == []
+    assert list(selectors.inbox_for(user=reception)) == []
+    services.task_claim(task=DossierTask.objects.get(dossier=second), by=officer_a)
+    assert [t.dossier for t in selectors.inbox_for(user=officer_a, assigned="me")] == [second]
+    assert [t.dossier for t in selectors.inbox_for(user=officer_a, code=first.code)] == [first]
+    assert list(selectors.inbox_for(user=officer_a, overdue=True)) == []
+    assert len(selectors.inbox_for(user=officer_a, overdue=True, as_of=local(2026, 3, 4, 8, 0))) == 2
+
+    services.task_complete(task=DossierTask.objects.get(dossier=first), by=officer_a, decision="approve")
+    assert [t.dossier for t in selectors.inbox_for(user=officer_b)] == [first]
+
+    assert set(selectors.dossier_list(user=reception)) == {first, second}
+    assert list(selectors.dossier_list(user=officer_b)) == [first]  # has a task at B
+    assert list(selectors.dossier_list(user=outsider)) == []
+    assert set(selectors.dossier_list(user=supervisor)) == {first, second}
+    assert list(selectors.dossier_list(user=supervisor, search="bình")) == [second]
+    assert list(selectors.dossier_list(user=supervisor, search=first.code)) == [first]
+    assert (
+        list(selectors.dossier_list(user=supervisor, procedure=procedure.code, status="result_ready")) == []
+    )
+    assert len(selectors.dossier_list(user=supervisor, received_from=local(2026, 3, 2, 0, 0).date())) == 2
+    assert len(selectors.dossier_list(user=supervisor, overdue=True, as_of=local(2026, 3, 20, 8, 0))) == 2
+
+    with CaptureQueriesContext(connection) as small:
+        detail = selectors.dossier_detail(user=supervisor, code=first.code)
+        list(detail.tasks.all()), list(detail.events.all())
+    for _ in range(3):
+        task = DossierTask.objects.get(dossier=first, status="open")
+        services.task_complete(task=task, by=officer_b, decision="send_back", note="lại")
+        services.task_complete(
+            task=DossierTask.objects.get(dossier=first, status="open"), by=officer_a, decision="approve"
+        )
+    with CaptureQueriesContext(connection) as large:
+        detail = selectors.dossier_detail(user=supervisor, code=first.code)
+        list(detail.tasks.all()), list(detail.events.all())
+    assert len(detail.tasks.all()) == 8
+    assert len(small) == len(large) == 4

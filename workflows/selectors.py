@@ -1,0 +1,163 @@
+"""Reads: inboxes, dossier lists, the dossier timeline and the citizen's lookup.
+
+Each returns a queryset or object built with a constant number of queries, filtered on indexed
+columns (``task_inbox``, ``dossier_status_due``, ``dossier_agency_received`` …) and scoped to what
+the user may see: supervisors and admins see every dossier; other staff the dossiers received by
+their agency or with a task at their agency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from core.exceptions import NotAllowed, NotFound
+from core.roles import Role, agency_id_of, has_role, roles_of
+
+from . import clock
+from .models import OPEN_STATUSES, Dossier, DossierEvent, DossierTask, TaskStatus
+
+_MISSING_KEY_HASH = "0" * 64  # compared against when the code is unknown, so both cases take as long
+
+
+def _sees_all(user: AbstractBaseUser) -> bool:
+    return has_role(user, Role.SUPERVISOR, Role.ADMIN)
+
+
+def inbox_for(
+    *,
+    user: AbstractBaseUser,
+    assigned: str | None = None,
+    overdue: bool = False,
+    code: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> QuerySet[DossierTask]:
+    """Open tasks the user may take (their agency, a role they hold) or that are assigned to them.
+
+    ``assigned="me"`` keeps only the user's own tasks, ``assigned="none"`` only unclaimed ones.
+    """
+    agency_id = agency_id_of(user)
+    roles = roles_of(user)
+    scope = Q(owner=user)
+    if agency_id is not None:
+        scope |= Q(agency_id=agency_id, role__in=roles)
+    tasks = DossierTask.objects.filter(scope, status=TaskStatus.OPEN)
+    if assigned == "me":
+        tasks = tasks.filter(owner=user)
+    elif assigned == "none":
+        tasks = tasks.filter(owner__isnull=True)
+    if overdue:
+        tasks = tasks.filter(due_at__lt=as_of or clock.now())
+    if code:
+        tasks = tasks.filter(dossier__code__istartswith=code.strip())
+    return tasks.select_related("dossier", "step", "agency", "owner").order_by("due_at", "id")
+
+
+def dossiers_visible_to(*, user: AbstractBaseUser) -> QuerySet[Dossier]:
+    if _sees_all(user):
+        return Dossier.objects.all()
+    agency_id = agency_id_of(user)
+    if agency_id is None:
+        return Dossier.objects.none()
+    at_agency = DossierTask.objects.filter(dossier=OuterRef("pk"), agency_id=agency_id)
+    return Dossier.objects.filter(Q(receiving_agency_id=agency_id) | Exists(at_agency))
+
+
+def dossier_list(
+    *,
+    user: AbstractBaseUser,
+    status: str | None = None,
+    procedure: int | str | None = None,
+    agency: int | None = None,
+    overdue: bool | None = None,
+    received_from: dt.date | dt.datetime | None = None,
+    received_to: dt.date | dt.datetime | None = None,
+    search: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """Dossiers the user may see, newest first. ``procedure`` is an id or a procedure code;
+    ``received_to`` as a date includes that whole day; ``search`` matches a code prefix or a
+    part of the applicant's name."""
+    dossiers = dossiers_visible_to(user=user)
+    if status:
+        dossiers = dossiers.filter(status=status)
+    if procedure:
+        key = "procedure_id" if isinstance(procedure, int) else "procedure__code"
+        dossiers = dossiers.filter(**{key: procedure})
+    if agency:
+        dossiers = dossiers.filter(receiving_agency_id=agency)
+    if overdue is not None:
+        now = as_of or clock.now()
+        late = Q(status__in=OPEN_STATUSES, due_at__lt=now)
+        dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
+    if received_from:
+        if isinstance(received_from, dt.datetime):
+            dossiers = dossiers.filter(received_at__gte=received_from)
+        else:
+            dossiers = dossiers.filter(received_at__date__gte=received_from)
+    if received_to:
+        if isinstance(received_to, dt.datetime):
+            dossiers = dossiers.filter(received_at__lt=received_to)
+        else:
+            dossiers = dossiers.filter(received_at__date__lte=received_to)
+    if search:
+        term = search.strip()
+        dossiers = dossiers.filter(Q(code__istartswith=term) | Q(applicant_name__icontains=term))
+    return dossiers.select_related("procedure", "receiving_agency").order_by("-received_at", "-id")
+
+
+def dossier_detail(*, user: AbstractBaseUser, code: str | None = None, pk: int | None = None) -> Dossier:
+    """One dossier with its tasks, events, pauses, extension and rating: four queries in all."""
+    if code is None and pk is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    lookup = {"code": code} if code is not None else {"pk": pk}
+    dossier = (
+        Dossier.objects.filter(**lookup)
+        .select_related("procedure", "version", "receiving_agency", "extension", "rating", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=DossierTask.objects.select_related("step", "agency", "owner").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.select_related("actor", "agency", "step").order_by("at", "id"),
+            ),
+            "pauses",
+        )
+        .first()
+    )
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if not _sees_all(user):
+        agency_id = agency_id_of(user)
+        if agency_id is None or (
+            dossier.receiving_agency_id != agency_id
+            and all(t.agency_id != agency_id for t in dossier.tasks.all())
+        ):
+            raise NotAllowed("Bạn không có quyền xem hồ sơ này.")
+    return dossier
+
+
+def dossier_public_lookup(*, code: str, key: str) -> Dossier:
+    """The citizen's view by code and the key printed on the receipt.
+
+    A wrong key and an unknown code give the same ``NotFound``, after the same constant-time compare.
+    """
+    from .services import hash_lookup_key
+
+    dossier = (
+        Dossier.objects.filter(code=(code or "").strip())
+        .select_related("procedure", "receiving_agency")
+        .first()
+    )
+    stored = dossier.lookup_key_hash if dossier is not None and dossier.lookup_key_hash else _MISSING_KEY_HASH
+    matches = hmac.compare_digest(stored, hash_lookup_key(key or ""))
+    if dossier is None or not matches or stored == _MISSING_KEY_HASH:
+        raise NotFound("Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập.")
+    return dossier
