@@ -22,3 +22,13 @@ def _fresh_cache_namespace(settings, request):
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"}
         for name, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test sees the calendar of its own overrides, not one cached in-process by an earlier test."""
+    from procedures import calendar_loader
+
+    calendar_loader.forget_local_calendar()
+    yield
+    calendar_loader.forget_local_calendar()

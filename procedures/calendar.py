@@ -213,10 +213,16 @@ class WorkingCalendar:
             raise ValueError("Working-time arithmetic needs a timezone-aware datetime.")
         local = when.astimezone(self.tz)
         ordinal = local.toordinal()
-        days = self._working_days_before(ordinal)
-        if not self._is_working_ordinal(ordinal):
-            return days, 0
         t = self._t
+        # _working_days_before and _is_working_ordinal inlined: this is the hot path.
+        j = bisect.bisect_left(t.exc_ordinals, ordinal)
+        days = (ordinal // 7) * t.per_week + t.prefix[ordinal % 7] + t.cum[j]
+        if j < len(t.exc_ordinals) and t.exc_ordinals[j] == ordinal:
+            working = t.exc_plus[j]
+        else:
+            working = t.regular[ordinal % 7]
+        if not working:
+            return days, 0
         of_day = ((local.hour * 60 + local.minute) * 60 + local.second) * US_PER_SECOND + local.microsecond
         worked = 0
         for start, end, before in t.periods:

@@ -162,10 +162,15 @@ def get_calendar() -> WorkingCalendar:
     return calendar
 
 
-def invalidate_calendar() -> None:
-    """Forget this process's calendar and tell the other processes to rebuild theirs."""
+def forget_local_calendar() -> None:
+    """Drop this process's copy only (tests use it so no calendar leaks from one test to another)."""
     global _snapshot
     _snapshot = None
+
+
+def invalidate_calendar() -> None:
+    """Forget this process's calendar and tell the other processes to rebuild theirs."""
+    forget_local_calendar()
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 

@@ -86,7 +86,8 @@ class Procedure(models.Model):
     code = models.CharField(
         _("mã thủ tục"), max_length=32, unique=True, validators=[PROCEDURE_CODE_VALIDATOR]
     )
-    name = models.CharField(_("tên thủ tục"), max_length=500, db_index=True)
+    # Official names can be long (1.013831 has 569 characters).
+    name = models.CharField(_("tên thủ tục"), max_length=1000, db_index=True)
     field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT)
     level = models.CharField(_("cấp thực hiện"), max_length=16, choices=Level.choices, db_index=True)
     receiving_agency = models.ForeignKey(
@@ -147,6 +148,8 @@ class ProcedureVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_number_unique"),
         ]
+        # version_in_force(): the newest version of a procedure effective at a given instant.
+        indexes = [models.Index(fields=["procedure", "effective_from"], name="procedure_version_in_force")]
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
