@@ -7,11 +7,15 @@ from rest_framework import serializers
 from procedures.models import DocumentKind
 from workflows.models import ApplicantKind, Channel, Decision, DossierStatus
 
+from .procedures import CodeNameSerializer as CodeName
+
 # --- input -----------------------------------------------------------------------------------------
 
 
 class ApplicantIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ApplicantKind.choices, required=False, default=ApplicantKind.PERSON)
+    kind = serializers.ChoiceField(
+        choices=ApplicantKind.choices, required=False, default=ApplicantKind.PERSON
+    )
     name = serializers.CharField(max_length=255)
     id_number = serializers.CharField(max_length=32)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -21,12 +25,16 @@ class ApplicantIn(serializers.Serializer):
 
 class DocumentIn(serializers.Serializer):
     name = serializers.CharField(max_length=500)
-    kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False, default=DocumentKind.ORIGINAL)
+    kind = serializers.ChoiceField(
+        choices=DocumentKind.choices, required=False, default=DocumentKind.ORIGINAL
+    )
     count = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
 
 
 class IntakeIn(serializers.Serializer):
-    procedure = serializers.CharField(max_length=32, help_text="National code of the procedure, e.g. 1.001193")
+    procedure = serializers.CharField(
+        max_length=32, help_text="National code of the procedure, e.g. 1.001193"
+    )
     applicant = ApplicantIn()
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField(
@@ -102,11 +110,6 @@ class PublicLookupQuery(serializers.Serializer):
 
 
 # --- output ----------------------------------------------------------------------------------------
-
-
-class CodeName(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 class StepOut(serializers.Serializer):

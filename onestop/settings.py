@@ -187,6 +187,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "One-stop shop (Một cửa, một cửa liên thông) workflow engine.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "procedures.models.DocumentKind.choices",
+        "ApplicantKindEnum": "workflows.models.ApplicantKind.choices",
+    },
 }
 
 LOGGING = {
