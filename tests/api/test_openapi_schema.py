@@ -16,7 +16,9 @@ def _routes(patterns, prefix=""):
 
 
 def _as_openapi(route: str) -> str:
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+    """``tasks/<int:pk>/claim/`` → ``/tasks/{id}/claim/`` (drf-spectacular names a pk ``id``)."""
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+    return path.replace("{pk}", "{id}")
 
 
 @pytest.fixture(scope="module")
