@@ -180,7 +180,7 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
 }
 
@@ -189,6 +189,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "One-stop shop (Một cửa, một cửa liên thông) workflow engine.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "procedures.models.DocumentKind.choices",
+        "ApplicantKindEnum": "workflows.models.ApplicantKind.choices",
+    },
 }
 
 LOGGING = {
