@@ -17,6 +17,8 @@ from notifications.models import Notification
 from notifications.selectors import QUEUE_ITEMS, QUEUE_STATES, deadline_queue, notifications_for
 from notifications.services import notification_mark_read
 
+from .schema import ERROR_RESPONSES
+
 
 class IsSupervisor(BasePermission):
     message = "Chỉ Quản lý Một cửa được xem danh sách hồ sơ sắp đến hạn và quá hạn."
@@ -47,6 +49,7 @@ class UnreadQuery(serializers.Serializer):
     parameters=[
         OpenApiParameter("unread", OpenApiTypes.BOOL, description="true: unread only; false: read only")
     ],
+    responses={200: NotificationSerializer(many=True), **ERROR_RESPONSES(400, 401)},
 )
 class NotificationListView(ListAPIView):
     serializer_class = NotificationSerializer
@@ -63,7 +66,7 @@ class NotificationListView(ListAPIView):
 class NotificationReadView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=NotificationSerializer)
+    @extend_schema(responses={200: NotificationSerializer, **ERROR_RESPONSES(401, 404)})
     def post(self, request, pk: int):
         notification = notification_mark_read(notification_id=pk, user=request.user)
         return Response(NotificationSerializer(notification).data)
@@ -102,6 +105,7 @@ class QueueQuery(serializers.Serializer):
         OpenApiParameter("state", OpenApiTypes.STR, enum=list(QUEUE_STATES)),
         OpenApiParameter("agency", OpenApiTypes.INT),
     ],
+    responses={200: QueueItemSerializer(many=True), **ERROR_RESPONSES(400, 401, 403)},
 )
 class DeadlineQueueView(ListAPIView):
     serializer_class = QueueItemSerializer
