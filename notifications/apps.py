@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Thông báo và theo dõi thời hạn")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from workflows.signals import dossier_transition_recorded
+
+        from .receivers import notify_citizen
+
+        dossier_transition_recorded.connect(notify_citizen, dispatch_uid="notifications.notify_citizen")

@@ -107,7 +107,7 @@ def _record(
         reason=reason,
         data=data or {},
     )
-    emit(dossier_id=dossier.pk, action=action, event_id=event.pk)
+    emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status)
     return event
 
 
@@ -143,6 +143,12 @@ def _lock_task(task: DossierTask | int) -> DossierTask:
         )
     except DossierTask.DoesNotExist as exc:
         raise NotFound("Không tìm thấy bước xử lý.") from exc
+
+
+def _forget_deadline_warnings(dossier: Dossier) -> None:
+    """A new due time deserves its own due-soon and overdue warnings from the deadline sweep."""
+    dossier.due_soon_notified_at = None
+    dossier.overdue_notified_at = None
 
 
 def _finish(dossier: Dossier, *, result: str, at: dt.datetime, calendar) -> None:
@@ -728,10 +734,20 @@ def dossier_supplement_received(
         locked.paused_at = None
         locked.status = DossierStatus.PROCESSING
         locked.documents = list(locked.documents) + docs
+        _forget_deadline_warnings(locked)
         transition = flows.Transition(dossier=locked, at=now)
         flows.resume_after_supplement(locked.process, transition=transition)
         locked.save(
-            update_fields=["due_at", "paused_hours", "paused_at", "status", "documents", "updated_at"]
+            update_fields=[
+                "due_at",
+                "paused_hours",
+                "paused_at",
+                "status",
+                "documents",
+                "due_soon_notified_at",
+                "overdue_notified_at",
+                "updated_at",
+            ]
         )
         _record(
             locked,
@@ -813,7 +829,10 @@ def dossier_extend(
             raise Conflict("Hồ sơ chỉ được hẹn lại một lần.", code="already_extended") from exc
         locked.due_at = new_due_at
         locked.extended = True
-        locked.save(update_fields=["due_at", "extended", "updated_at"])
+        _forget_deadline_warnings(locked)
+        locked.save(
+            update_fields=["due_at", "extended", "due_soon_notified_at", "overdue_notified_at", "updated_at"]
+        )
         _record(
             locked,
             action=EventAction.EXTENDED,
