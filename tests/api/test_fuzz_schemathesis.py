@@ -7,6 +7,8 @@ sends them to the WSGI application in-process, as a supervisor (staff endpoints)
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.generation import GenerationMode
@@ -14,6 +16,17 @@ from schemathesis.generation import GenerationMode
 from onestop.wsgi import application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """The raw WSGI app closes "obsolete" connections around each request, and inside the test's
+    transaction PostgreSQL's looks obsolete; Django's own test client disconnects this the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
