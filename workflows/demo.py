@@ -9,7 +9,6 @@ from procedures.models import Agency, Procedure, Step
 from .staff import staff_upsert
 
 DEMO_PASSWORD = "demo1234"
-MAX_AGENCIES = 4
 
 
 def username_for(role: str, agency: Agency) -> str:
@@ -17,27 +16,26 @@ def username_for(role: str, agency: Agency) -> str:
 
 
 def load(stdout) -> list[str]:
-    receiving = list(
-        Agency.objects.filter(pk__in=Procedure.objects.values("receiving_agency")).order_by("code")[
-            :MAX_AGENCIES
-        ]
-    )
-    processing = list(
-        Agency.objects.filter(pk__in=Step.objects.values("agency")).order_by("code")[:MAX_AGENCIES]
-    )
-    if not receiving and not processing:
+    """Reception at every receiving agency, a specialist and a head at every agency with steps, so
+    every demo procedure can be walked end to end; one line per agency on the console."""
+    receiving = set(Procedure.objects.values_list("receiving_agency", flat=True))
+    processing = set(Step.objects.values_list("agency", flat=True))
+    agencies = Agency.objects.filter(pk__in=receiving | processing).order_by("code")
+    if not agencies:
         return []
-    wanted = [("reception", agency) for agency in receiving]
-    for agency in processing:
-        wanted += [("specialist", agency), ("head", agency)]
-    lines = []
-    for role, agency in wanted:
-        username = username_for(role, agency)
-        _upsert_once(username, agency.code, role)
-        lines.append(f"{role:<11} {username} / {DEMO_PASSWORD}   ({agency.name})")
-    home = (receiving or processing)[0]
-    _upsert_once("supervisor", home.code, "supervisor")
-    lines.append(f"{'supervisor':<11} supervisor / {DEMO_PASSWORD}   (mọi cơ quan)")
+    lines = [f"staff      password {DEMO_PASSWORD} for every account below"]
+    for agency in agencies:
+        roles = (["reception"] if agency.pk in receiving else []) + (
+            ["specialist", "head"] if agency.pk in processing else []
+        )
+        names = []
+        for role in roles:
+            username = username_for(role, agency)
+            _upsert_once(username, agency.code, role)
+            names.append(username)
+        lines.append(f"  {agency.name}: {', '.join(names)}")
+    _upsert_once("supervisor", agencies[0].code, "supervisor")
+    lines.append("  Quản lý Một cửa (mọi cơ quan): supervisor")
     return lines
 
 
