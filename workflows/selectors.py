@@ -18,7 +18,7 @@ from core.exceptions import NotAllowed, NotFound
 from core.roles import Role, agency_id_of, has_role, roles_of
 
 from . import clock
-from .models import OPEN_STATUSES, Dossier, DossierEvent, DossierTask, TaskStatus
+from .models import Dossier, DossierEvent, DossierStatus, DossierTask, TaskStatus
 
 _MISSING_KEY_HASH = "0" * 64  # compared against when the code is unknown, so both cases take as long
 
@@ -91,7 +91,8 @@ def dossier_list(
         dossiers = dossiers.filter(receiving_agency_id=agency)
     if overdue is not None:
         now = as_of or clock.now()
-        late = Q(status__in=OPEN_STATUSES, due_at__lt=now)
+        # A dossier waiting for the applicant's supplement has its clock stopped: not overdue.
+        late = Q(status=DossierStatus.PROCESSING, due_at__lt=now)
         dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
     if received_from:
         if isinstance(received_from, dt.datetime):

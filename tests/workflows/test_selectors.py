@@ -65,3 +65,24 @@ def test_inbox_list_and_detail(clock, make_staff):
         list(detail.tasks.all()), list(detail.events.all())
     assert len(detail.tasks.all()) == 8
     assert len(small) == len(large) == 4
+
+
+def test_a_dossier_waiting_for_a_supplement_is_not_listed_as_overdue(clock, make_staff):
+    agency = AgencyFactory()
+    procedure = make_procedure(agency=agency)
+    reception, officer = make_staff(agency, "reception"), make_staff(agency, "specialist")
+    waiting, _ = services.dossier_register(
+        procedure=procedure, applicant=APPLICANT, channel="online", by=reception
+    )
+    running, _ = services.dossier_register(
+        procedure=procedure, applicant=APPLICANT, channel="online", by=reception
+    )
+    services.task_complete(
+        task=DossierTask.objects.get(dossier=waiting),
+        by=officer,
+        decision="request_supplement",
+        missing_documents=["Tờ khai"],
+    )
+    late = local(2026, 4, 1, 8, 0)  # long after both due dates
+    assert list(selectors.dossier_list(user=reception, overdue=True, as_of=late)) == [running]
+    assert list(selectors.dossier_list(user=reception, overdue=False, as_of=late)) == [waiting]
