@@ -1,8 +1,9 @@
 """Properties of the working-time clock, on the real calendar and on random calendars.
 
-The random-calendar tests compare the O(log n) arithmetic with a plain day-by-day walk written
-here, so any shortcut in the fast path that miscounts a week, a swapped day or a period boundary
-shows up as a counterexample. No deadlines: timings never decide a test (see benchmarks/).
+The random-calendar tests compare the O(log n) arithmetic with a plain day-by-day walk
+(``benchmarks/naive_calendar.py``, also the benchmark's baseline), so any shortcut in the fast
+path that miscounts a week, a swapped day or a period boundary shows up as a counterexample.
+No deadlines: timings never decide a test (see benchmarks/).
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ import zoneinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.naive_calendar import naive_add, naive_between
 from procedures.calendar import (
     Duration,
     WorkingCalendar,
@@ -23,7 +25,6 @@ from procedures.calendar import (
 from procedures.calendar_loader import build_calendar
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-US_PER_HOUR = 3_600_000_000
 
 
 @functools.cache
@@ -135,42 +136,6 @@ def calendars(draw) -> WorkingCalendar:
     )
 
 
-def _segments(day: dt.date, calendar: WorkingCalendar):
-    if calendar.is_working_day(day):
-        for start, end in calendar.periods:
-            yield (
-                dt.datetime.combine(day, start, tzinfo=calendar.tz),
-                dt.datetime.combine(day, end, tzinfo=calendar.tz),
-            )
-
-
-def walk_add(start: dt.datetime, h: float, calendar: WorkingCalendar) -> dt.datetime:
-    remaining = dt.timedelta(microseconds=round(h * US_PER_HOUR))
-    local = start.astimezone(calendar.tz)
-    day = local.date()
-    while True:
-        for begin, end in _segments(day, calendar):
-            begin = max(begin, local)
-            if begin < end:
-                if remaining <= end - begin:
-                    return begin + remaining
-                remaining -= end - begin
-        day += dt.timedelta(days=1)
-
-
-def walk_between(a: dt.datetime, b: dt.datetime, calendar: WorkingCalendar) -> float:
-    a, b = a.astimezone(calendar.tz), b.astimezone(calendar.tz)
-    total = dt.timedelta()
-    day = a.date()
-    while day <= b.date():
-        for begin, end in _segments(day, calendar):
-            overlap = min(end, b) - max(begin, a)
-            if overlap > dt.timedelta():
-                total += overlap
-        day += dt.timedelta(days=1)
-    return total / dt.timedelta(hours=1)
-
-
 narrow_starts = st.datetimes(
     min_value=dt.datetime(2025, 12, 1), max_value=dt.datetime(2027, 3, 1), timezones=st.just(VN)
 )
@@ -179,7 +144,9 @@ narrow_starts = st.datetimes(
 @settings(max_examples=300, deadline=None)
 @given(calendar=calendars(), start=narrow_starts, minutes=st.integers(1, 60 * 24 * 120))
 def test_fast_addition_matches_a_day_by_day_walk(calendar, start, minutes):
-    assert add_working_time(start, minutes / 60, calendar=calendar) == walk_add(start, minutes / 60, calendar)
+    assert add_working_time(start, minutes / 60, calendar=calendar) == naive_add(
+        start, minutes / 60, calendar
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -187,4 +154,4 @@ def test_fast_addition_matches_a_day_by_day_walk(calendar, start, minutes):
 def test_fast_counting_matches_a_day_by_day_walk(calendar, a, b):
     a, b = sorted((a, b))
     fast = working_hours_between(a, b, calendar=calendar)
-    assert abs(fast - walk_between(a, b, calendar)) < 1e-9
+    assert abs(fast - naive_between(a, b, calendar)) < 1e-9
