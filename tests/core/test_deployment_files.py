@@ -25,3 +25,16 @@ def test_env_example_documents_every_setting_in_the_readme():
     assert names, ".env.example lists no settings"
     missing = [name for name in names if f"`{name}`" not in readme]
     assert not missing, f"settings missing from the README's table: {missing}"
+
+
+def test_every_setting_read_from_the_environment_is_in_env_example():
+    import re
+
+    read = set(
+        re.findall(
+            r'env\.(?:str|int|bool|float|list|db)\("([A-Z_]+)"', (ROOT / "onestop/settings.py").read_text()
+        )
+    )
+    example = set(re.findall(r"^# ([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert read, "no settings found"
+    assert read <= example, f"missing from .env.example: {sorted(read - example)}"
