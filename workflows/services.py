@@ -613,10 +613,12 @@ def task_complete(
         locked.wait_hours = deadlines.hours_between(locked.created_at, started, calendar=calendar)
         locked.work_hours = deadlines.hours_between(started, now, calendar=calendar)
 
-        transition = flows.Transition(dossier=dossier, at=now, cut_short=decision != Decision.APPROVE)
+        stage_size = sum(1 for step in flows.version_steps(dossier.version) if step.stage == locked.stage)
+        transition = flows.Transition(
+            dossier=dossier, at=now, cut_short=decision != Decision.APPROVE, solo_step=stage_size == 1
+        )
         dossier_changed = True
         if decision == Decision.APPROVE:
-            stage_size = sum(1 for step in flows.version_steps(dossier.version) if step.stage == locked.stage)
             stage_open = (
                 stage_size > 1
                 and DossierTask.objects.filter(dossier=dossier, stage=locked.stage, status=TaskStatus.OPEN)
