@@ -11,6 +11,8 @@ measures:
   any registration pays;
 - register: ``services.dossier_register`` (code, due date, process, first stage's task, event);
 - complete: ``services.task_complete`` approving stage 1, which opens stage 2 (join, route, split);
+- finish: ``services.task_complete`` approving stage 2, which ends processing (result ready, the
+  process ends, the applicant's notification rows are written);
 
 and prints operations per second, the median latency, queries per operation (counted on a separate
 sample) and the ratio against the baseline. Timings are informative only; no test depends on them.
@@ -157,11 +159,11 @@ def run_parallel(name, payloads):
     return time.perf_counter() - started, latencies
 
 
-def open_stage_one_tasks():
+def open_stage_one_tasks(stage=0):
     from workflows.models import DossierTask
 
     return list(
-        DossierTask.objects.filter(status="open", stage=0, flow_task__isnull=False)
+        DossierTask.objects.filter(status="open", stage=stage, flow_task__isnull=False)
         .order_by("id")
         .values_list("pk", flat=True)
     )
@@ -203,11 +205,18 @@ def main():
             lambda: services.task_complete(task=open_stage_one_tasks()[0], by=specialist, decision="approve")
         )
         q_done -= 1  # the lookup of the task id above is not part of the operation
+        q_finish = count_queries(
+            lambda: services.task_complete(task=open_stage_one_tasks(1)[0], by=specialist, decision="approve")
+        )
+        q_finish -= 1
 
         print(
             f"database: {connection.vendor} ({old_name}), {os.cpu_count()} CPUs, {args.count} operations each"
         )
-        print(f"queries per operation: baseline {q_base}, register {q_reg}, complete {q_done}")
+        print(
+            f"queries per operation: baseline {q_base}, register {q_reg}, complete {q_done},"
+            f" finish {q_finish}"
+        )
         print(f"{'processes':>9} {'operation':<10} {'ops/s':>8} {'median ms':>10} {'vs baseline':>12}")
         for processes in [int(p) for p in args.processes.split(",")]:
             per = args.count // processes
@@ -220,6 +229,10 @@ def main():
             chunks = [(tasks[i::processes], specialist_pk) for i in range(processes)]
             wall, lat = run_parallel("complete", chunks)
             rows.append(("complete", len(tasks) / wall, lat))
+            tasks = open_stage_one_tasks(1)[: per * processes]
+            chunks = [(tasks[i::processes], specialist_pk) for i in range(processes)]
+            wall, lat = run_parallel("complete", chunks)
+            rows.append(("finish", len(tasks) / wall, lat))
             for name, rate, latencies in rows:
                 median = statistics.median(latencies) * 1000
                 print(f"{processes:>9} {name:<10} {rate:>8.1f} {median:>10.2f} {base_rate / rate:>11.1f}x")

@@ -19,7 +19,7 @@ def citizen_kind(*, action: str, to_status: str) -> str | None:
     return ACTION_KINDS.get(action)
 
 
-def notify_citizen(sender, *, dossier_id: int, action: str, to_status: str, **kwargs) -> None:
+def notify_citizen(sender, *, dossier_id: int, action: str, to_status: str, dossier=None, **kwargs) -> None:
     kind = citizen_kind(action=action, to_status=to_status)
     if kind is not None:
-        notify_dossier_event(dossier_id=dossier_id, kind=kind)
+        notify_dossier_event(dossier_id=dossier_id, kind=kind, dossier=dossier)

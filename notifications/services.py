@@ -1,5 +1,7 @@
 """Writes: citizen notifications on dossier events, and marking an in-app notification read."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,15 +16,21 @@ from notifications.sweep import store_notifications
 from workflows.models import Dossier
 
 
+def _iso(value: dt.datetime | None) -> str | None:
+    """UTC ISO time, as read back from the database: a dossier in memory may hold office-clock
+    times, and the dedupe key must not depend on where the dossier came from."""
+    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+
+
 def _event_key(dossier: Dossier, kind: str) -> str:
     """What makes the event unique: a dossier is received once, but may be asked for supplements
     several times (one per pause) and gets one apology (one extension)."""
     if kind == NotificationKind.SUPPLEMENT_REQUESTED:
-        return f"dossier:{dossier.pk}:supplement:{dossier.paused_at.isoformat() if dossier.paused_at else ''}"
+        return f"dossier:{dossier.pk}:supplement:{_iso(dossier.paused_at) or ''}"
     if kind == NotificationKind.RESULT_READY:
-        return f"dossier:{dossier.pk}:result:{dossier.finished_at.isoformat() if dossier.finished_at else ''}"
+        return f"dossier:{dossier.pk}:result:{_iso(dossier.finished_at) or ''}"
     if kind == NotificationKind.APOLOGY:
-        return f"dossier:{dossier.pk}:apology:{dossier.due_at.isoformat() if dossier.due_at else ''}"
+        return f"dossier:{dossier.pk}:apology:{_iso(dossier.due_at) or ''}"
     return f"dossier:{dossier.pk}:{kind}"
 
 
@@ -32,8 +40,8 @@ def _payload(dossier: Dossier, kind: str) -> dict:
         "applicant_name": dossier.applicant_name,
         "procedure_name": dossier.procedure.name,
         "agency_name": dossier.receiving_agency.name,
-        "received_at": dossier.received_at.isoformat(),
-        "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+        "received_at": _iso(dossier.received_at),
+        "due_at": _iso(dossier.due_at),
     }
     if kind == NotificationKind.SUPPLEMENT_REQUESTED:
         pause = dossier.pauses.order_by("-started_at").first()
@@ -44,26 +52,32 @@ def _payload(dossier: Dossier, kind: str) -> dict:
     elif kind == NotificationKind.APOLOGY:
         extension = getattr(dossier, "extension", None)
         if extension is not None:
-            payload["previous_due_at"] = extension.previous_due_at.isoformat()
-            payload["new_due_at"] = extension.new_due_at.isoformat()
+            payload["previous_due_at"] = _iso(extension.previous_due_at)
+            payload["new_due_at"] = _iso(extension.new_due_at)
             payload["reason"] = extension.reason
     return payload
 
 
-def notify_dossier_event(*, dossier_id: int, kind: str) -> int:
+def _names_loaded(dossier: Dossier) -> bool:
+    return Dossier.procedure.is_cached(dossier) and Dossier.receiving_agency.is_cached(dossier)
+
+
+def notify_dossier_event(*, dossier_id: int, kind: str, dossier: Dossier | None = None) -> int:
     """Tell the applicant about ``kind`` by e-mail and SMS (whichever addresses the dossier has).
 
-    Call it with ``transaction.on_commit`` after the transition. Calling it twice for the same
-    event creates nothing new (unique constraint). Returns how many rows were offered: one per
-    address the dossier has, 0 without addresses.
+    Called inside the transition's transaction (an outbox). ``dossier`` is the transition's own
+    up-to-date instance, if the caller has it: with its procedure and agency loaded, no query
+    reads it again. Calling it twice for the same event creates nothing new (unique constraint).
+    Returns how many rows were offered: one per address the dossier has, 0 without addresses.
     """
     if kind not in CITIZEN_KINDS:
         raise InvalidInput(f"Loại thông báo cho người dân không hợp lệ: {kind}", fields={"kind": [kind]})
-    dossier = (
-        Dossier.objects.select_related("procedure", "receiving_agency", "extension")
-        .filter(pk=dossier_id)
-        .first()
-    )
+    if dossier is None or dossier.pk != dossier_id or not _names_loaded(dossier):
+        dossier = (
+            Dossier.objects.select_related("procedure", "receiving_agency", "extension")
+            .filter(pk=dossier_id)
+            .first()
+        )
     if dossier is None:
         raise NotFound(f"Không tìm thấy hồ sơ {dossier_id}.")
     now = timezone.now()
@@ -87,7 +101,8 @@ def notify_dossier_event(*, dossier_id: int, kind: str) -> int:
         )
         if address
     ]
-    with transaction.atomic():
+    # One statement that cannot fail on a duplicate: no savepoint needed inside a transition.
+    with transaction.atomic(savepoint=False):
         return store_notifications(rows)
 
 

@@ -34,14 +34,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db import DatabaseError, connection
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
-from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.join import JoinActivation
 from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes.start import StartHandleActivation
+from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
@@ -63,8 +68,11 @@ class Transition:
     cut_short: bool = False  # a decision that ends the stage now (cancels the other parallel steps)
     stage_done: bool = True  # False while other steps of a parallel stage are still open
     steps: list[Step] | None = None  # the version's steps when the caller has them already
+    solo_step: bool = False  # the finished step is its stage's only one: no join can be waiting
     opened: list[DossierTask] = field(default_factory=list)
     stage_steps: dict[int, Step] = field(default_factory=dict)
+    # (task id, previous task id) rows of viewflow's Task.previous, inserted in one statement
+    links: list[tuple[int, int]] = field(default_factory=list)
 
 
 # The transition being driven in this thread. Not an attribute of the process object: viewflow
@@ -77,8 +85,29 @@ def _driving(transition: Transition) -> Iterator[None]:
     token = _current.set(transition)
     try:
         yield
+        _flush_links(transition)
     finally:
         _current.reset(token)
+
+
+_TaskLink = Task.previous.through
+
+
+def _link(task: Task, previous: Task) -> None:
+    """Record ``task.previous.add(previous)`` for :func:`_flush_links` (one INSERT per transition
+    instead of one per task created)."""
+    _current.get().links.append((task.pk, previous.pk))
+
+
+def _flush_links(transition: Transition) -> None:
+    if transition.links:
+        _TaskLink.objects.bulk_create(
+            [
+                _TaskLink(from_task_id=task_id, to_task_id=previous_id)
+                for task_id, previous_id in transition.links
+            ]
+        )
+        transition.links = []
 
 
 def _transition(activation: Activation) -> Transition:
@@ -109,10 +138,30 @@ def version_steps(version: ProcedureVersion) -> list[Step]:
 
 
 class StageSplitActivation(SplitActivation):
-    """Adds one ``(node, item)`` per item of a branch's data source (pitfall 8 in VIEWFLOW.md)."""
+    """Adds one ``(node, item)`` per item of a branch's data source (pitfall 8 in VIEWFLOW.md).
 
-    @Activation.status.super()
-    def activate(self):
+    The gateway does its work (choosing branches, reading only the transition) before its task is
+    written, so the task is inserted once, already done, instead of inserted new and updated done;
+    the fanned-out step tasks are inserted in one statement.
+    """
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation.choose_branches()
+        task.status = STATUS.DONE
+        task.finished = now()
+        task.save()
+        _link(task, prev_activation.task)
+        task_finished.send(sender=activation.flow_class, process=activation.process, task=task)
+        return activation
+
+    def choose_branches(self):
         for node, cond, data_source in self.flow_task._branches:
             if cond and not cond(self):
                 continue
@@ -128,11 +177,19 @@ class StageSplitActivation(SplitActivation):
         """Fanned-out items get split tokens (the join waits for them); a lone branch keeps the
         gateway's token, so tokens do not grow each time the flow loops through the gateway."""
         token_source = Token.split_token_source(self.task.token, self.task.pk)
-        fanned = {node for node, item in self.next_tasks if item is not None}
-        activations = []
+        fanned: dict[Any, list[Any]] = {}
         for node, item in self.next_tasks:
-            token = next(token_source) if node in fanned else self.task.token
-            activations.append(node._create(prev_activation=self, token=token, data=item))
+            if item is not None:
+                fanned.setdefault(node, []).append(item)
+        activations = [
+            node._create(prev_activation=self, token=self.task.token, data=None)
+            for node, item in self.next_tasks
+            if node not in fanned
+        ]
+        for node, items in fanned.items():
+            activations += node.activation_class.create_many(
+                node, self, [(next(token_source), item) for item in items]
+            )
         if self.flow_task._on_fan_out is not None:
             self.flow_task._on_fan_out(self, activations)
         yield from activations
@@ -166,8 +223,42 @@ class StageJoinActivation(JoinActivation):
     The service holds the dossier row lock and has just counted the stage's open ``DossierTask``
     rows, so it knows; the stock join would run four token queries for the same answer (its
     condition is evaluated twice per arrival, pitfall 12). A stage cut short cancels the other
-    open step tasks of the process: only the current stage has open step tasks.
+    open step tasks of the process: only the current stage has open step tasks. When the step was
+    its stage's only one, no join task can be waiting: the join is inserted once, already done,
+    without looking for one.
     """
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        transition = _transition(prev_activation)
+        task_class = flow_task.flow_class.task_class
+        task = None
+        if not transition.solo_step:
+            tasks = list(
+                task_class._default_manager.filter(
+                    flow_task=flow_task,
+                    process=prev_activation.process,
+                    status__in=[STATUS.NEW, STATUS.STARTED],
+                )[:2]
+            )
+            if len(tasks) > 1:
+                raise FlowRuntimeError("More than one join instance for process found")
+            task = tasks[0] if tasks else None
+        if task is None:
+            if token.is_split_token():
+                token = token.get_base_split_token()
+            task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+            task.data = data if data is not None else {}
+            task.seed = seed
+            if transition.solo_step and transition.stage_done:
+                task.status = STATUS.DONE
+                task.started = task.finished = now()
+            task.save()
+        _link(task, prev_activation.task)
+        activation = cls(task)
+        if task.status == STATUS.DONE:
+            task_finished.send(sender=activation.flow_class, process=activation.process, task=task)
+        return activation
 
     def is_done(self):
         return _transition(self).stage_done
@@ -194,15 +285,129 @@ class StageJoin(flow.Join):
     activation_class = StageJoinActivation
 
 
+class DossierStartActivation(StartHandleActivation):
+    """The stock start wraps itself in a savepoint and locks the process it has just inserted;
+    the service's transaction already covers it (pitfall 11) and no other transaction can see a
+    row inserted in it, so neither is needed."""
+
+    @Activation.status.transition(source=STATUS.NEW)
+    def execute(self):
+        if not connection.in_atomic_block:
+            raise FlowRuntimeError("Start a dossier's process inside the service's transaction.")
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.process.save()
+        self.complete()
+        flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.activate_next()
+
+
+class DossierStart(flow.StartHandle):
+    activation_class = DossierStartActivation
+
+
+class StepHandleActivation(HandleActivation):
+    """A ``Handle`` whose link to its previous task is written with the transition's others, and
+    whose fanned-out tasks are inserted in one statement."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        return cls.create_many(flow_task, prev_activation, [(token, data)], seed=seed)[0]
+
+    @classmethod
+    def create_many(cls, flow_task, prev_activation, items, seed=None):
+        task_class = flow_task.flow_class.task_class
+        tasks = []
+        for token, data in items:
+            task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+            task.flow_task_type = flow_task.task_type  # what Task.save() would set
+            task.data = data if data is not None else {}
+            task.seed = seed
+            tasks.append(task)
+        if len(tasks) == 1:
+            tasks[0].save()
+        else:
+            task_class._default_manager.bulk_create(tasks)
+        for task in tasks:
+            _link(task, prev_activation.task)
+        return [cls(task) for task in tasks]
+
+
+class StepHandle(flow.Handle):
+    activation_class = StepHandleActivation
+
+
+class DossierEndActivation(EndActivation):
+    """The stock end inserts its task new, links it, opens a savepoint, then updates task and
+    process; here the task is inserted once, already done, its link goes with the transition's
+    others, and the process is finished when no other task of it is still open (as stock)."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        process = activation.process
+        task_started.send(sender=activation.flow_class, process=process, task=task)
+        task.status = STATUS.DONE
+        task.started = task.finished = now()
+        task.save()
+        _link(task, prev_activation.task)
+        others_open = (
+            task.__class__._default_manager.filter(process=process, finished__isnull=True)
+            .exclude(pk=task.pk)
+            .exists()
+        )
+        if not others_open:
+            process.status = STATUS.DONE
+            process.finished = now()
+            process.save(update_fields=["status", "finished"])
+        task_finished.send(sender=activation.flow_class, process=process, task=task)
+        if not others_open:
+            flow_finished.send(sender=activation.flow_class, process=process, task=task)
+        return activation
+
+
+class DossierEnd(flow.End):
+    activation_class = DossierEndActivation
+
+
+class DossierLock(lock.SelectForUpdateLock):
+    """viewflow's ``select_for_update_lock`` (pitfall 3) without a savepoint per transition.
+
+    The stock lock opens a savepoint around each attempt so that it can retry after NOWAIT fails.
+    Inside a service's transaction, which has already locked the dossier row (so services never
+    contend for the process row), one attempt is taken on the caller's transaction; a failure is
+    ``FlowLockFailed``, a ``Conflict`` that rolls the whole transaction back. Outside a
+    transaction it is the stock lock.
+    """
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        if not connection.in_atomic_block:
+            with super().__call__(flow_class, process_pk):
+                yield
+            return
+        try:
+            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update(
+                nowait=self.nowait
+            ).exists()
+        except DatabaseError as exc:
+            raise FlowLockFailed(f"Lock failed for {flow_class}") from exc
+        yield
+
+
 class DossierFlow(flow.Flow):
     """Every procedure's processing: stages of steps, possibly parallel, across agencies."""
 
     process_title = "Hồ sơ"
     process_description = "Giải quyết hồ sơ thủ tục hành chính theo các bước của thủ tục."
     # Without it a join can miss its last branch and stay stuck (pitfall 3).
-    lock_impl = lock.select_for_update_lock
+    lock_impl = DossierLock()
 
-    receive = flow.StartHandle(this.begin).Next(this.route_stage)
+    receive = DossierStart(this.begin).Next(this.route_stage)
     route_stage = (
         StageSplit()
         .Next(this.end, case=this.result_ready)
@@ -211,10 +416,10 @@ class DossierFlow(flow.Flow):
         .OnFanOut(this.open_dossier_tasks)
     )
     # Completed from code by workflows.services.task_complete, which enforces agency and role.
-    process_step = flow.Handle().Next(this.join_stage)
+    process_step = StepHandle().Next(this.join_stage)
     join_stage = StageJoin().Next(this.route_stage)
-    wait_supplement = flow.Handle().Next(this.route_stage)
-    end = flow.End()
+    wait_supplement = StepHandle().Next(this.route_stage)
+    end = DossierEnd()
 
     def begin(self, activation: Activation) -> Process:
         return activation.process

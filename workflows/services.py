@@ -107,7 +107,7 @@ def _record(
         reason=reason,
         data=data or {},
     )
-    emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status)
+    emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status, dossier=dossier)
     return event
 
 
@@ -127,7 +127,11 @@ def _require_officer(by: AbstractBaseUser, task: DossierTask) -> None:
 def _lock_dossier(dossier: Dossier | int) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     try:
-        return Dossier.objects.select_for_update(of=("self",)).select_related("process", "version").get(pk=pk)
+        return (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("process", "version", "procedure", "receiving_agency")
+            .get(pk=pk)
+        )
     except Dossier.DoesNotExist as exc:
         raise NotFound("Không tìm thấy hồ sơ.") from exc
 
@@ -138,7 +142,9 @@ def _lock_task(task: DossierTask | int) -> DossierTask:
     try:
         return (
             DossierTask.objects.select_for_update(of=("self", "dossier"))
-            .select_related("dossier__version", "flow_task__process")
+            .select_related(
+                "dossier__version", "dossier__procedure", "dossier__receiving_agency", "flow_task__process"
+            )
             .get(pk=pk)
         )
     except DossierTask.DoesNotExist as exc:
@@ -360,7 +366,7 @@ def dossier_register(
             code=_code(proc, received),
             procedure=proc,
             version=version,
-            receiving_agency_id=proc.receiving_agency_id,
+            receiving_agency=proc.receiving_agency,  # loaded by _code: the notification reads its name
             channel=channel,
             documents=docs + on_spot,
             status=DossierStatus.PROCESSING,
@@ -607,10 +613,12 @@ def task_complete(
         locked.wait_hours = deadlines.hours_between(locked.created_at, started, calendar=calendar)
         locked.work_hours = deadlines.hours_between(started, now, calendar=calendar)
 
-        transition = flows.Transition(dossier=dossier, at=now, cut_short=decision != Decision.APPROVE)
+        stage_size = sum(1 for step in flows.version_steps(dossier.version) if step.stage == locked.stage)
+        transition = flows.Transition(
+            dossier=dossier, at=now, cut_short=decision != Decision.APPROVE, solo_step=stage_size == 1
+        )
         dossier_changed = True
         if decision == Decision.APPROVE:
-            stage_size = sum(1 for step in flows.version_steps(dossier.version) if step.stage == locked.stage)
             stage_open = (
                 stage_size > 1
                 and DossierTask.objects.filter(dossier=dossier, stage=locked.stage, status=TaskStatus.OPEN)

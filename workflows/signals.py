@@ -9,7 +9,9 @@ Services call :func:`emit` after writing a transition's ``DossierEvent``.
   so receivers that talk to the outside world (a portal sync) never see a rolled-back change; they
   should queue Celery tasks rather than work inline.
 
-Both carry ``dossier_id``, ``action`` (an ``EventAction`` value), ``event_id`` and ``to_status``.
+Both carry ``dossier_id``, ``action`` (an ``EventAction`` value), ``event_id`` and ``to_status``;
+``dossier_transition_recorded`` also carries ``dossier``, the service's locked, up-to-date
+instance, so that receivers need not read it again (read-only: do not save it).
 """
 
 from django.db import transaction
@@ -19,9 +21,9 @@ dossier_transition_recorded = Signal()
 dossier_transition = Signal()
 
 
-def emit(*, dossier_id: int, action: str, event_id: int, to_status: str) -> None:
+def emit(*, dossier_id: int, action: str, event_id: int, to_status: str, dossier=None) -> None:
     from .models import Dossier
 
     kwargs = {"dossier_id": dossier_id, "action": action, "event_id": event_id, "to_status": to_status}
-    dossier_transition_recorded.send(sender=Dossier, **kwargs)
+    dossier_transition_recorded.send(sender=Dossier, dossier=dossier, **kwargs)
     transaction.on_commit(lambda: dossier_transition.send(sender=Dossier, **kwargs))

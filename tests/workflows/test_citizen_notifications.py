@@ -6,6 +6,7 @@ from django.core import mail
 
 from core.exceptions import InvalidInput
 from notifications.models import Notification
+from notifications.services import notify_dossier_event
 from notifications.sweep import sweep_deadlines
 from tests.factories import make_procedure
 from tests.workflows.conftest import APPLICANT, local
@@ -81,3 +82,23 @@ def test_a_new_due_time_is_warned_about_again(clock, procedure, reception, head)
     sweep_deadlines(as_of=local(2026, 3, 13, 10, 0), due_soon_hours=8)
     dossier.refresh_from_db()
     assert dossier.due_soon_notified_at is not None
+
+
+def test_offering_a_transitions_event_again_adds_nothing(clock, procedure, reception, specialist, head):
+    """The transition builds the notification from its own dossier (office-clock times in memory);
+    the same event offered later from a fresh read must have the same dedupe key."""
+    dossier, _ = services.dossier_register(
+        procedure=procedure, applicant=APPLICANT, channel="online", by=reception
+    )
+    clock.set(2026, 3, 5, 9, 0)
+    services.dossier_extend(
+        dossier=dossier, by=head, new_due_at=local(2026, 3, 13, 17, 0), reason="Chờ xác minh"
+    )
+    services.task_complete(task=dossier.tasks.get(), by=specialist, decision="approve")
+    before = list(Notification.objects.filter(dossier=dossier).values_list("dedupe_key", "payload"))
+    assert len(before) == 6
+
+    for kind in ("received", "apology", "result_ready"):
+        notify_dossier_event(dossier_id=dossier.pk, kind=kind)
+
+    assert list(Notification.objects.filter(dossier=dossier).values_list("dedupe_key", "payload")) == before
