@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.throttling import PublicThrottle
 from procedures.calendar import Duration
 from procedures.calendar_loader import get_calendar
 from procedures.due_dates import quote_due_at
@@ -83,6 +84,7 @@ class DueDateView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [PublicThrottle]
 
     @extend_schema(
         operation_id="calendar_due_date",

@@ -94,7 +94,9 @@ class QueueItemSerializer(serializers.Serializer):
 class QueueQuery(serializers.Serializer):
     item = serializers.ChoiceField(choices=QUEUE_ITEMS, required=False, allow_null=True, default=None)
     state = serializers.ChoiceField(choices=QUEUE_STATES, required=False, allow_null=True, default=None)
-    agency = serializers.IntegerField(required=False, allow_null=True, default=None)
+    agency = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1
+    )
 
 
 @extend_schema(

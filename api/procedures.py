@@ -137,5 +137,5 @@ class ProcedureDetailView(RetrieveAPIView):
 
 urlpatterns = [
     path("procedures/", ProcedureListView.as_view(), name="procedure-list"),
-    path("procedures/<str:code>/", ProcedureDetailView.as_view(), name="procedure-detail"),
+    path("procedures/<code:code>/", ProcedureDetailView.as_view(), name="procedure-detail"),
 ]

@@ -227,14 +227,6 @@ class RefusalOut(DossierSummaryOut):
     reasons = serializers.JSONField()
 
 
-class ExtensionOut(serializers.Serializer):
-    dossier = serializers.CharField(source="dossier.code")
-    previous_due_at = serializers.DateTimeField()
-    new_due_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-
 # --- the citizen's view: no personal data, no staff names -------------------------------------------
 
 

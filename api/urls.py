@@ -19,12 +19,12 @@ urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar
 urlpatterns += [  # dossiers, tasks and the citizen's endpoints
     path("dossiers/", dossiers.DossierListCreateView.as_view(), name="dossier-list"),
     path("dossiers/refusals/", dossiers.RefusalCreateView.as_view(), name="dossier-refusals"),
-    path("dossiers/<str:code>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
-    path("dossiers/<str:code>/supplement/", dossiers.SupplementView.as_view(), name="dossier-supplement"),
-    path("dossiers/<str:code>/extend/", dossiers.ExtendView.as_view(), name="dossier-extend"),
-    path("dossiers/<str:code>/withdraw/", dossiers.WithdrawView.as_view(), name="dossier-withdraw"),
+    path("dossiers/<code:code>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
+    path("dossiers/<code:code>/supplement/", dossiers.SupplementView.as_view(), name="dossier-supplement"),
+    path("dossiers/<code:code>/extend/", dossiers.ExtendView.as_view(), name="dossier-extend"),
+    path("dossiers/<code:code>/withdraw/", dossiers.WithdrawView.as_view(), name="dossier-withdraw"),
     path(
-        "dossiers/<str:code>/return-result/",
+        "dossiers/<code:code>/return-result/",
         dossiers.ReturnResultView.as_view(),
         name="dossier-return-result",
     ),
@@ -33,6 +33,6 @@ urlpatterns += [  # dossiers, tasks and the citizen's endpoints
     path("tasks/<int:pk>/release/", dossiers.ReleaseView.as_view(), name="task-release"),
     path("tasks/<int:pk>/complete/", dossiers.CompleteView.as_view(), name="task-complete"),
     path("tasks/<int:pk>/reassign/", dossiers.ReassignView.as_view(), name="task-reassign"),
-    path("public/dossiers/<str:code>/", public.PublicDossierView.as_view(), name="public-dossier"),
-    path("public/dossiers/<str:code>/rating/", public.PublicRatingView.as_view(), name="public-rating"),
+    path("public/dossiers/<code:code>/", public.PublicDossierView.as_view(), name="public-dossier"),
+    path("public/dossiers/<code:code>/rating/", public.PublicRatingView.as_view(), name="public-rating"),
 ]

@@ -39,10 +39,3 @@ def supervisors(
         .distinct()
     )
     return per_agency, everywhere
-
-
-def emails_of(user_ids: Iterable[int]) -> dict[int, str]:
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    return dict(get_user_model().objects.filter(id__in=ids, is_active=True).values_list("id", "email"))

@@ -174,6 +174,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # How many proxies in front of the app add X-Forwarded-For: 0 keys rate limits on the peer
+    # address (a client cannot forge it); behind one TLS proxy set 1.
+    "NUM_PROXIES": env.int("ONESTOP_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "public": env.str("ONESTOP_PUBLIC_RATE", default="60/minute"),
         "auth": env.str("ONESTOP_AUTH_RATE", default="20/minute"),
@@ -189,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "One-stop shop (Một cửa, một cửa liên thông) workflow engine.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PATH_CONVERTER_OVERRIDES": {"code": str},
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "procedures.models.DocumentKind.choices",
         "ApplicantKindEnum": "workflows.models.ApplicantKind.choices",

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import healthz
@@ -11,3 +13,15 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("api.urls")),
 ]
+
+
+def api_aware_not_found(request, exception):
+    """A JSON 404 in the API's error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        from api.exceptions import error_body
+
+        return JsonResponse(error_body("not_found", "Không tìm thấy."), status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = api_aware_not_found

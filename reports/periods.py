@@ -29,6 +29,9 @@ class Period:
 
 
 def make_period(*, date_from: dt.date, date_to: dt.date, tz: ZoneInfo, label: str = "") -> Period:
+    for name, day in (("from", date_from), ("to", date_to)):
+        if not 1900 <= day.year <= 9998:
+            raise InvalidInput(f"Năm của {name} phải từ 1900 đến 9998.", fields={name: ["Năm 1900–9998."]})
     if date_to < date_from:
         raise InvalidInput(
             "Ngày kết thúc phải không trước ngày bắt đầu.", fields={"to": ["Phải không trước 'from'."]}

@@ -28,6 +28,12 @@ def committed_due(start: dt.datetime, version: ProcedureVersion, *, calendar: Wo
     return due_at(start, duration, calendar=calendar)
 
 
+def legal_due(start: dt.datetime, version: ProcedureVersion, *, calendar: WorkingCalendar) -> dt.datetime:
+    """The legal duration counted from ``start``: the latest new appointment an apology may set."""
+    duration = Duration(version.legal_duration_value, version.legal_duration_unit)
+    return due_at(start, duration, calendar=calendar)
+
+
 def add_hours(start: dt.datetime, hours: float, *, calendar: WorkingCalendar) -> dt.datetime:
     return add_working_time(start, hours, calendar=calendar)
 

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Subquery
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from core.exceptions import Conflict, InvalidInput, NotAllowed, NotFound
@@ -70,10 +71,15 @@ def _new_lookup_key() -> str:
 
 @contextmanager
 def _flow_errors() -> Iterator[None]:
-    """A process lock not taken is a concurrent change: 409, not 500 (pitfall 3)."""
+    """A process lock not taken, or the database breaking a lock cycle, is a concurrent change:
+    409, not 500 (pitfall 3)."""
     try:
         yield
     except FlowLockFailed as exc:
+        raise Conflict("Hồ sơ đang được người khác xử lý, vui lòng thử lại.", code="locked") from exc
+    except OperationalError as exc:
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) not in ("40P01", "40001"):
+            raise
         raise Conflict("Hồ sơ đang được người khác xử lý, vui lòng thử lại.", code="locked") from exc
 
 
@@ -137,11 +143,18 @@ def _lock_dossier(dossier: Dossier | int) -> Dossier:
 
 
 def _lock_task(task: DossierTask | int) -> DossierTask:
-    """The task and its dossier, both row-locked in one query (dossier first in every path)."""
+    """The task and its dossier, row-locked dossier first, as every other path locks them.
+
+    Withdrawal and a decision that cuts a stage short hold the dossier row and then update task
+    rows; locking a task before its dossier here would let two officers deadlock each other.
+    """
     pk = task.pk if isinstance(task, DossierTask) else task
+    dossier_id = DossierTask.objects.filter(pk=pk).values("dossier_id")
+    if not Dossier.objects.select_for_update(of=("self",)).filter(pk__in=Subquery(dossier_id)).exists():
+        raise NotFound("Không tìm thấy bước xử lý.")
     try:
         return (
-            DossierTask.objects.select_for_update(of=("self", "dossier"))
+            DossierTask.objects.select_for_update(of=("self",))
             .select_related(
                 "dossier__version", "dossier__procedure", "dossier__receiving_agency", "flow_task__process"
             )
@@ -807,6 +820,10 @@ def dossier_extend(
             raise NotAllowed("Hồ sơ không thuộc cơ quan của bạn.")
         if locked.status not in OPEN_STATUSES:
             raise Conflict("Hồ sơ đã kết thúc xử lý.")
+        if locked.status == DossierStatus.WAITING_SUPPLEMENT:
+            # The clock is stopped and the return moves (or restarts) the appointment: a date
+            # promised now would be overwritten.
+            raise Conflict("Hồ sơ đang chờ bổ sung, thời hạn đang tạm dừng: chưa thể hẹn lại.", code="paused")
         if locked.extended or DossierExtension.objects.filter(dossier=locked).exists():
             raise Conflict("Hồ sơ chỉ được hẹn lại một lần.", code="already_extended")
         if new_due_at <= locked.due_at:
@@ -815,6 +832,13 @@ def dossier_extend(
             )
         now = clock.now()
         calendar = deadlines.calendar()
+        latest = deadlines.legal_due(locked.due_at, locked.version, calendar=calendar)
+        if new_due_at > latest:
+            raise InvalidInput(
+                f"Ngày hẹn mới không được sau {latest.astimezone(deadlines.OFFICE_TZ):%H:%M %d/%m/%Y}"
+                " (thời hạn theo quy định tính từ ngày hẹn hiện tại).",
+                fields={"new_due_at": ["Quá xa."]},
+            )
         last_day = _extension_last_day(locked.due_at, calendar=calendar)
         if deadlines.office_date(now) > last_day:
             raise InvalidInput(

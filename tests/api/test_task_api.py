@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from workflows.models import Dossier, DossierEvent, DossierTask
@@ -129,7 +131,10 @@ def test_supplement_request_and_return_resume_processing(staff, as_user, registe
 
 def test_extension_once_by_a_head_and_withdrawal_by_reception(staff, as_user, registered):
     code = registered["code"]
-    new_due = "2099-01-05T16:00:00+07:00"
+    # Two calendar days after the appointment: well within the legal 10 working days after it.
+    due = dt.datetime.fromisoformat(registered["due_at"])
+    new_due = (due + dt.timedelta(days=2)).isoformat()
+    too_far = (due + dt.timedelta(days=60)).isoformat()
     assert (
         as_user(staff[(0, "specialist")])
         .post(
@@ -141,6 +146,8 @@ def test_extension_once_by_a_head_and_withdrawal_by_reception(staff, as_user, re
         == 403
     )
     head = as_user(staff[(0, "head")])
+    rejected = head.post(f"/api/v1/dossiers/{code}/extend/", {"new_due_at": too_far, "reason": "Xa."})
+    assert rejected.status_code == 400 and "new_due_at" in rejected.json()["error"]["fields"]
     first = head.post(f"/api/v1/dossiers/{code}/extend/", {"new_due_at": new_due, "reason": "Chờ xác minh."})
     assert first.status_code == 200, first.json()
     assert first.json()["extended"] is True and first.json()["due_at"] == new_due

@@ -70,3 +70,24 @@ def test_notice_is_configurable(clock, dossier, head):
         services.dossier_extend(
             dossier=dossier, by=head, new_due_at=local(2026, 3, 13, 17, 0), reason="Cùng ngày"
         )
+
+
+def test_the_new_date_is_at_most_the_legal_duration_after_the_current_one(clock, dossier, head):
+    # The factory's legal duration is 10 working days; due Monday 9 March 08:00 → 23 March 08:00.
+    with pytest.raises(InvalidInput) as too_far:
+        services.dossier_extend(dossier=dossier, by=head, new_due_at=local(2026, 3, 23, 8, 1), reason="Xa")
+    assert "new_due_at" in too_far.value.fields
+    services.dossier_extend(dossier=dossier, by=head, new_due_at=local(2026, 3, 23, 8, 0), reason="Đủ")
+    dossier.refresh_from_db()
+    assert dossier.due_at == local(2026, 3, 23, 8, 0)
+
+
+def test_not_while_waiting_for_a_supplement(clock, dossier, head, specialist):
+    services.task_complete(
+        task=dossier.tasks.get(), by=specialist, decision="request_supplement", missing_documents=["Tờ khai"]
+    )
+    with pytest.raises(Conflict) as paused:
+        services.dossier_extend(dossier=dossier, by=head, new_due_at=local(2026, 3, 13, 17, 0), reason="Chờ")
+    assert paused.value.code == "paused"
+    dossier.refresh_from_db()
+    assert not dossier.extended and dossier.due_at == local(2026, 3, 9, 8, 0)

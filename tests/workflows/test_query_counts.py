@@ -18,12 +18,13 @@ from workflows.models import DossierTask
 # Registration: version in force, code, process, 3 viewflow tasks, their links, dossier, task,
 # event, outbox.
 REGISTER = 13
-# Completion opening the next stage: task and dossier lock, task, process lock, viewflow's step,
-# join, gateway and new step, their links, our new task, dossier, event.
-COMPLETE_NEXT_STAGE = 13
+# Completion opening the next stage: dossier lock, then task lock (in that order, as every path
+# locks them, so two officers cannot deadlock), task, process lock, viewflow's step, join, gateway
+# and new step, their links, our new task, dossier, event.
+COMPLETE_NEXT_STAGE = 14
 # Completion ending processing: no new step; viewflow's end task, open-task check and process
 # instead, and the outbox.
-COMPLETE_LAST_STAGE = 15
+COMPLETE_LAST_STAGE = 16
 
 
 @pytest.fixture
