@@ -13,6 +13,7 @@ import hmac
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from core.exceptions import NotAllowed, NotFound
 from core.roles import Role, agency_id_of, has_role, roles_of
@@ -94,20 +95,25 @@ def dossier_list(
         # A dossier waiting for the applicant's supplement has its clock stopped: not overdue.
         late = Q(status=DossierStatus.PROCESSING, due_at__lt=now)
         dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
+    # Dates become the office day's bounds, so ``received_at`` stays comparable with its indexes
+    # (``received_at__date`` would compute a date per row and scan the table).
     if received_from:
-        if isinstance(received_from, dt.datetime):
-            dossiers = dossiers.filter(received_at__gte=received_from)
-        else:
-            dossiers = dossiers.filter(received_at__date__gte=received_from)
+        if not isinstance(received_from, dt.datetime):
+            received_from = _day_start(received_from)
+        dossiers = dossiers.filter(received_at__gte=received_from)
     if received_to:
-        if isinstance(received_to, dt.datetime):
-            dossiers = dossiers.filter(received_at__lt=received_to)
-        else:
-            dossiers = dossiers.filter(received_at__date__lte=received_to)
+        if not isinstance(received_to, dt.datetime):
+            received_to = _day_start(received_to + dt.timedelta(days=1))
+        dossiers = dossiers.filter(received_at__lt=received_to)
     if search:
         term = search.strip()
         dossiers = dossiers.filter(Q(code__istartswith=term) | Q(applicant_name__icontains=term))
     return dossiers.select_related("procedure", "receiving_agency").order_by("-received_at", "-id")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight of ``day`` in the current time zone (the office's), as ``__date`` lookups use."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
 
 
 def dossier_detail(*, user: AbstractBaseUser, code: str | None = None, pk: int | None = None) -> Dossier:
