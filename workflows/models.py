@@ -142,6 +142,8 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
             models.Index(fields=["applicant_name"], name="dossier_applicant_name"),
+            # Index-only counts of what a staff user may see (selectors.dossiers_visible_count).
+            models.Index(fields=["receiving_agency", "id"], name="dossier_agency_id"),
         ]
         permissions = [
             ("register_dossier", "Tiếp nhận, trả kết quả, rút hồ sơ"),
@@ -226,6 +228,7 @@ class DossierTask(models.Model):
             models.Index(fields=["status", "due_at"], name="task_status_due"),
             models.Index(fields=["dossier", "stage"], name="task_dossier_stage"),
             models.Index(fields=["step", "finished_at"], name="task_step_finished"),
+            models.Index(fields=["agency", "dossier"], name="task_agency_dossier"),
         ]
 
     def __str__(self) -> str:

@@ -86,3 +86,27 @@ def test_a_dossier_waiting_for_a_supplement_is_not_listed_as_overdue(clock, make
     late = local(2026, 4, 1, 8, 0)  # long after both due dates
     assert list(selectors.dossier_list(user=reception, overdue=True, as_of=late)) == [running]
     assert list(selectors.dossier_list(user=reception, overdue=False, as_of=late)) == [waiting]
+
+
+def test_the_fast_visible_count_equals_the_visible_list(clock, make_staff):
+    a, b, c = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    procedure = make_procedure(
+        agency=a, steps=[{"name": "A", "budget_hours": 8}, {"name": "B", "budget_hours": 8, "agency": b}]
+    )
+    reception, officer_a = make_staff(a, "reception"), make_staff(a, "specialist")
+    officer_b, outsider = make_staff(b, "specialist"), make_staff(c, "specialist")
+    supervisor = make_staff(c, "supervisor")
+    dossiers = [
+        services.dossier_register(procedure=procedure, applicant=APPLICANT, channel="online", by=reception)[0]
+        for _ in range(3)
+    ]
+    for dossier in dossiers[:2]:  # two reach agency B, one of them twice (sent back and forth)
+        services.task_complete(task=dossier.tasks.get(), by=officer_a, decision="approve")
+    services.task_complete(
+        task=dossiers[0].tasks.get(status="open"), by=officer_b, decision="send_back", note="x"
+    )
+    services.task_complete(task=dossiers[0].tasks.get(status="open"), by=officer_a, decision="approve")
+    for user, expected in ((reception, 3), (officer_a, 3), (officer_b, 2), (outsider, 0)):
+        assert selectors.dossiers_visible_count(user=user) == expected
+        assert selectors.dossiers_visible_to(user=user).count() == expected
+    assert selectors.dossiers_visible_count(user=supervisor) is None
