@@ -1,15 +1,13 @@
 """End-to-end Celery wiring on real Redis: a worker process started here runs a queued task."""
 
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from celery.result import allow_join_result
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.celery_worker import running_worker
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
@@ -20,38 +18,8 @@ pytestmark = [
 
 @pytest.fixture
 def celery_worker_process():
-    """Start `celery worker` on a queue of its own, so no other worker can take the task."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "onestop",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=os.environ | {"CELERY_TASK_ALWAYS_EAGER": "false"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with running_worker() as queue:
         yield queue
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_a_queued_task_is_run_by_a_real_worker(celery_worker_process):

@@ -1,11 +1,7 @@
 """End to end on Redis and PostgreSQL: a real worker sweeps, finds a late dossier, delivers the e-mail."""
 
 import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,10 +9,10 @@ from django.utils import timezone
 
 from core.roles import Role
 from notifications.models import Notification
+from tests.celery_worker import running_worker
 from tests.factories import AgencyFactory, make_procedure
 from tests.notifications.factories import make_dossier, make_staff
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
@@ -37,43 +33,14 @@ def worker_queue():
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     database_url = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "onestop",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=os.environ
-        | {
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
+    with running_worker(
+        default_queue=True,
+        extra_env={
             "DATABASE_URL": database_url,
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    ) as queue:
         yield queue
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_a_late_dossier_is_swept_and_its_email_delivered_by_the_worker(worker_queue):
