@@ -32,3 +32,10 @@ def _fresh_working_calendar():
     calendar_loader.forget_local_calendar()
     yield
     calendar_loader.forget_local_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 with its production work factor took three quarters of the suite's time; the tests
+    check who may log in, not the hash's strength (production keeps Django's default hashers)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
