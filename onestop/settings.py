@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "api",
     # Reports (issue 7): statistics for leadership, no models.
     "reports",
+    # The staff web UI and the citizen's public status page (server-rendered templates).
+    "staffui",
+    "citizen",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StaffUIConfig(AppConfig):
+    name = "staffui"
+    verbose_name = "Giao diện cán bộ"
