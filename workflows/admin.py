@@ -70,7 +70,7 @@ class DossierEventInline(ReadOnlyInline):
     fields = (
         "at",
         "action",
-        "actor",
+        "actor_username",  # kept on the event: no query per row, and it outlives the account
         "from_status",
         "to_status",
         "step",
