@@ -201,8 +201,9 @@ class DossierTask(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    # PROTECT: staff who have acted are deactivated, never deleted (workflows.staff).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
     due_at = models.DateTimeField()
@@ -292,7 +293,10 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # PROTECT: who did what is never erased; staff who have acted are deactivated, not deleted.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    # The actor's username when the event was written: the sheet reads it without a join.
+    actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=32, choices=EventAction.choices)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)

@@ -102,6 +102,7 @@ def _record(
         dossier=dossier,
         at=at,
         actor=by if by is not None and by.is_authenticated else None,
+        actor_username=by.get_username() if by is not None and by.is_authenticated else "",
         action=action,
         from_status=from_status,
         to_status=dossier.status,

@@ -1,4 +1,9 @@
-"""Staff accounts: a user, their agency (``StaffProfile``) and their roles (Django groups)."""
+"""Staff accounts: a user, their agency (``StaffProfile``) and their roles (Django groups).
+
+Only superusers and the ``admin`` role are ``is_staff`` (may log in to the Django admin). A staff
+user who has acted on a dossier is deactivated, never deleted (``staff_deactivate``): the audit
+trail keeps pointing at them.
+"""
 
 from collections.abc import Sequence
 
@@ -36,10 +41,28 @@ def staff_upsert(
             user.set_password(password)
         elif created:
             raise InvalidInput("Tài khoản mới cần mật khẩu.", fields={"password": ["Bắt buộc."]})
-        user.is_staff = True  # the Django admin is read-mostly and permission-checked
+        # The Django admin is for catalog and user administration only; other staff use the staff UI.
+        user.is_staff = user.is_superuser or Role.ADMIN in roles
         user.save()
         StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency})
         groups = [Group.objects.get_or_create(name=role)[0] for role in roles]
         user.groups.remove(*Group.objects.filter(name__in=Role.values).exclude(name__in=roles))
         user.groups.add(*groups)
     return user, created
+
+
+def staff_has_acted(user) -> bool:
+    """Whether the user appears in the audit trail or owns a task: then they are kept forever."""
+    from .models import DossierEvent, DossierTask
+
+    return (
+        DossierEvent.objects.filter(actor_id=user.pk).exists()
+        or DossierTask.objects.filter(owner_id=user.pk).exists()
+    )
+
+
+def staff_deactivate(users) -> int:
+    """Deactivate accounts (instead of deleting them): no more login, session or API token.
+    Returns how many were active."""
+    pks = [user.pk for user in users]
+    return get_user_model().objects.filter(pk__in=pks, is_active=True).update(is_active=False)
