@@ -48,8 +48,14 @@ def test_unfiltered_big_list_is_counted_from_the_statistics(staff, procedure, as
     monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 3)
     count, shown = _count(supervisor)
     assert count == _reltuples() == 4  # the estimate, although there are 6
-    assert shown == 4  # Django's Paginator cuts the page at the count it was given
+    assert shown == 6  # the page is cut at page_size, not at the estimate: no row is unreachable
     assert _count(supervisor, "&status=processing") == (6, 6)  # a filtered list is exact
+    # Paging past the estimate still reads the rows, and the link to the next page follows them.
+    body = supervisor.get("/api/v1/dossiers/?page_size=2&page=3").json()
+    assert len(body["results"]) == 2 and body["next"] is None
+    body = supervisor.get("/api/v1/dossiers/?page_size=2&page=2").json()
+    assert len(body["results"]) == 2 and body["next"] is not None
+    assert supervisor.get("/api/v1/dossiers/?page_size=2&page=4").status_code == 404
     # A reception officer's list is scoped to the agency (a WHERE): counted exactly too.
     assert _count(as_user(staff[(0, "reception")]))[0] == 6
 
