@@ -142,7 +142,15 @@ def load(code: str, queryset=None) -> Dossier:
     return dossier
 
 
-def _base(dossier: Dossier, form: str, at: dt.datetime | None, qr: str | None = None) -> dict:
+def _base(
+    dossier: Dossier,
+    form: str,
+    at: dt.datetime | None,
+    qr: str | None = None,
+    dated: dt.datetime | None = None,
+) -> dict:
+    """The common fields. ``at`` is when the form is printed (the QR code's time); ``dated`` the
+    date of the act the form records (the receipt's registration, the apology's signature, …)."""
     at = at or timezone.now()
     applicant = d.Applicant(
         name=dossier.applicant_name,
@@ -153,7 +161,7 @@ def _base(dossier: Dossier, form: str, at: dt.datetime | None, qr: str | None = 
         is_organisation=dossier.applicant_kind == "organisation",
     )
     return {
-        "header": _header(dossier.receiving_agency, at),
+        "header": _header(dossier.receiving_agency, dated or at),
         "code": dossier.code,
         "procedure_code": dossier.procedure.code,
         "procedure_name": dossier.procedure.name,
@@ -191,7 +199,7 @@ def receipt(dossier: Dossier, *, key: str | None = None, at: dt.datetime | None 
     version = dossier.version
     template = COLLECT_AT.get(dossier.channel, COLLECT_AT[Channel.IN_PERSON])
     return d.Receipt(
-        **_base(dossier, "receipt", at, qr=lookup_url(dossier.code, plain)),
+        **_base(dossier, "receipt", at, qr=lookup_url(dossier.code, plain), dated=dossier.received_at),
         documents=_documents(dossier.documents),
         sets=1,
         legal_duration=_duration(version.legal_duration_value, version.legal_duration_unit),
@@ -213,7 +221,7 @@ def supplement_request(dossier: Dossier, *, at: dt.datetime | None = None) -> d.
     officer = pause.requested_by
     staff = getattr(officer, "staff", None) if officer else None
     return d.SupplementRequest(
-        **_base(dossier, "supplement-request", at),
+        **_base(dossier, "supplement-request", at, dated=pause.started_at),
         requested_at=pause.started_at,
         missing=_documents(pause.missing_documents),
         reason=pause.note,
@@ -238,7 +246,7 @@ def refusal(dossier: Dossier, *, at: dt.datetime | None = None) -> d.Refusal:
         officer = task.owner if task else None
         reasons = (task.reasons if task else None) or dossier.reasons
     return d.Refusal(
-        **_base(dossier, "refusal", at),
+        **_base(dossier, "refusal", at, dated=when),
         at_intake=dossier.status == DossierStatus.REJECTED,
         refused_at=when,
         reasons=tuple(str(r) for r in reasons or ()),
@@ -250,7 +258,7 @@ def apology(dossier: Dossier, *, at: dt.datetime | None = None) -> d.Apology:
     _require(dossier, "apology")
     extension = DossierExtension.objects.select_related("created_by").get(dossier=dossier)
     return d.Apology(
-        **_base(dossier, "apology", at),
+        **_base(dossier, "apology", at, dated=extension.created_at),
         original_due_at=extension.previous_due_at,
         new_due_at=extension.new_due_at,
         reason=extension.reason,
@@ -263,7 +271,7 @@ def withdrawal(dossier: Dossier, *, at: dt.datetime | None = None) -> d.Withdraw
     _require(dossier, "withdrawal")
     event = _last_event(dossier, EventAction.WITHDRAWN)
     return d.Withdrawal(
-        **_base(dossier, "withdrawal", at),
+        **_base(dossier, "withdrawal", at, dated=dossier.withdrawn_at),
         withdrawn_at=dossier.withdrawn_at,
         reason=event.reason if event else "",
         documents=_documents(dossier.documents),

@@ -81,6 +81,7 @@ STYLES = {
     "body": _style("body", 8.5, align=TA_JUSTIFY, spaceAfter=1.5),
     "small": _style("small", 7),
     "cell": _style("cell", 7.2, leading=8.8),
+    "cell_center": _style("cell_center", 7.2, align=TA_CENTER, leading=8.8),
     "cell_head": _style("cell_head", 7.2, font=BOLD, align=TA_CENTER, leading=8.8),
     "center": _style("center", 8.5, align=TA_CENTER),
     "center_bold": _style("center_bold", 8.5, font=BOLD, align=TA_CENTER),

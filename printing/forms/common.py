@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 
 from ..data import Applicant, DocumentLine
-from ..toolkit import field, table
+from ..toolkit import esc, field, para, table
 
 
 def applicant_lines(applicant: Applicant) -> list:
@@ -22,5 +22,8 @@ def applicant_lines(applicant: Applicant) -> list:
 
 def document_table(documents: Sequence[DocumentLine], width: float):
     widths = [8 * mm, width - 8 * mm - 26 * mm - 14 * mm, 26 * mm, 14 * mm]
-    rows = [(str(i), d.name, d.kind, str(d.count)) for i, d in enumerate(documents, start=1)]
+    rows = [
+        (para(str(i), "cell_center"), d.name, d.kind, para(esc(d.count), "cell_center"))
+        for i, d in enumerate(documents, start=1)
+    ]
     return table(["STT", "Tên giấy tờ", "Hình thức", "Số lượng"], rows or [("", "", "", "")], widths)

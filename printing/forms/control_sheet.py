@@ -30,7 +30,7 @@ def render_control_sheet(data: ControlSheet) -> bytes:
         field("Thời gian hẹn trả kết quả", moment(data.due_at)),
         Spacer(1, 1.5 * mm),
     ]
-    widths = [38 * mm, 46 * mm, 18 * mm, width - 102 * mm]
-    headers = ["Tên cơ quan", "Thời gian giao, nhận hồ sơ", "Kết quả (trước/đúng/quá hạn)", "Ghi chú"]
+    widths = [36 * mm, 44 * mm, 21 * mm, width - 101 * mm]
+    headers = ["Tên cơ quan", "Thời gian giao, nhận hồ sơ", "Kết quả (trước, đúng, quá hạn)", "Ghi chú"]
     story.append(table(headers, [_row(i, r) for i, r in enumerate(data.rows, start=1)], widths))
     return render(story, footer=f"{TITLE} · {data.code}", title_text=TITLE)
