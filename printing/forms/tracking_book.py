@@ -30,9 +30,9 @@ MAX_LINES = 40  # a row never outgrows a page
 
 # (header, width in mm); the widths fill the 277 mm between the margins of A4 landscape.
 COLUMNS = [
-    ("STT", 9), ("Mã hồ sơ", 36), ("Tên tổ chức, cá nhân", 30), ("Địa chỉ", 28), ("Số điện thoại", 19),
+    ("STT", 9), ("Mã hồ sơ", 39), ("Tên tổ chức, cá nhân", 30), ("Địa chỉ", 28), ("Số điện thoại", 19),
     ("Thủ tục (nội dung)", 38), ("Số bộ", 9), ("Nhận hồ sơ", 17), ("Hẹn trả kết quả", 17),
-    ("Có kết quả", 17), ("Trả kết quả", 17), ("Ký nhận", 15), ("Ghi chú", 25),
+    ("Có kết quả", 17), ("Trả kết quả", 17), ("Ký nhận", 15), ("Ghi chú", 22),
 ]  # fmt: skip
 NOTES = {
     "rejected": "Từ chối tiếp nhận",
