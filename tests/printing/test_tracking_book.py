@@ -9,9 +9,9 @@ import openpyxl
 import zxingcpp
 
 from printing import selectors
-from workflows import services
 from printing.data import AgencyInfo, FormHeader, TrackingBook
 from printing.forms.tracking_book import render_tracking_book_pdf, render_tracking_book_xlsx
+from workflows import services
 
 from .conftest import APPLICANT, NAME, PRINTED_AT, decode, flat, ink_near_edges, local, pdf_text, save_pngs
 
