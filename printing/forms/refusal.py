@@ -31,7 +31,10 @@ def render_refusal(data: Refusal) -> bytes:
     story.append(Spacer(1, 3 * mm))
     story.append(
         signatures(
-            [Signature("Người nộp hồ sơ", data.applicant.name), Signature("Người tiếp nhận", data.officer)],
+            [
+                Signature("Người nộp hồ sơ", data.applicant.name),
+                Signature("Người tiếp nhận" if data.at_intake else "Người xử lý hồ sơ", data.officer),
+            ],
             width,
         )
     )

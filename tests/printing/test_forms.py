@@ -108,6 +108,14 @@ def test_refusal_at_intake_lists_the_reasons(dossier_in):
     assert "không tiếp nhận hồ sơ" in text
     assert "1. Thiếu giấy chứng sinh bản chính." in text
     assert "2. Tờ khai chưa có chữ ký của người đi khai." in text
+    assert "NGƯỜI TIẾP NHẬN" in text
+
+
+def test_refusal_on_a_step_is_signed_by_the_officer_who_refused(dossier_in):
+    dossier, _ = dossier_in("refused")
+    text = pdf_text(render_form(dossier, "refusal", at=PRINTED_AT))
+    assert "không giải quyết hồ sơ" in text and "1. Không đủ điều kiện." in text
+    assert "NGƯỜI XỬ LÝ HỒ SƠ" in text and "Tâm specialist" in text
 
 
 def test_apology_prints_the_original_and_new_dates_the_reason_and_the_head(dossier_in):
