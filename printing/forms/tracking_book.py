@@ -85,7 +85,9 @@ def wrap(value: str, font: str, size: float, width: float) -> list[str]:
         current = word
     if current:
         lines.append(current)
-    return lines[:MAX_LINES] or [""]
+    if len(lines) > MAX_LINES:  # says it is cut, rather than dropping the rest silently
+        lines = [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1][:-1] + "…"]
+    return lines or [""]
 
 
 class _Book:

@@ -7,10 +7,18 @@ import types
 
 import openpyxl
 import zxingcpp
+from reportlab.lib.units import mm
 
 from printing import selectors
 from printing.data import AgencyInfo, FormHeader, TrackingBook
-from printing.forms.tracking_book import render_tracking_book_pdf, render_tracking_book_xlsx
+from printing.fonts import FONT
+from printing.forms.tracking_book import (
+    MAX_LINES,
+    SIZE,
+    render_tracking_book_pdf,
+    render_tracking_book_xlsx,
+    wrap,
+)
 from workflows import services
 
 from .conftest import APPLICANT, NAME, PRINTED_AT, decode, flat, ink_near_edges, local, pdf_text, save_pngs
@@ -105,3 +113,9 @@ def test_long_names_and_many_rows_make_more_pages_inside_the_margins():
     assert len(images) > 3
     for number, image in enumerate(images, start=1):
         assert not ink_near_edges(image), f"page {number} draws outside its margins"
+
+
+def test_a_cell_longer_than_a_page_is_cut_with_an_ellipsis():
+    lines = wrap("Đăng ký biến động quyền sử dụng đất " * 200, FONT, SIZE, 35 * mm)
+    assert len(lines) == MAX_LINES and lines[-1].endswith("…")
+    assert wrap("Sở Tư pháp", FONT, SIZE, 35 * mm) == ["Sở Tư pháp"]
