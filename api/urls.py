@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from api.calendar import DueDateView
 
-from . import dossiers, public
+from . import dossiers, forms, public
 from .auth import TokenView
 
 app_name = "api"
@@ -35,4 +35,9 @@ urlpatterns += [  # dossiers, tasks and the citizen's endpoints
     path("tasks/<int:pk>/reassign/", dossiers.ReassignView.as_view(), name="task-reassign"),
     path("public/dossiers/<code:code>/", public.PublicDossierView.as_view(), name="public-dossier"),
     path("public/dossiers/<code:code>/rating/", public.PublicRatingView.as_view(), name="public-rating"),
+]
+
+urlpatterns += [  # printed forms (printing/)
+    path("dossiers/<code:code>/forms/<slug:form>.pdf", forms.DossierFormView.as_view(), name="dossier-form"),
+    path("reports/tracking-book/", forms.TrackingBookView.as_view(), name="report-tracking-book"),
 ]

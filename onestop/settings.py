@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "api",
     # Reports (issue 7): statistics for leadership, no models.
     "reports",
+    "printing",  # printed forms (issue 12): receipt, official forms and the tracking book as PDF
     # The staff web UI and the citizen's public status page (server-rendered templates).
     "staffui",
     "citizen",
@@ -280,3 +281,9 @@ CELERY_BEAT_SCHEDULE.update(
 # The apology letter with a new appointment must be sent at least this many working days before
 # the current due date (Decree 118/2025: one; check the province's regulation). 0 = up to the due date.
 ONESTOP_EXTENSION_NOTICE_WORKING_DAYS = env.int("ONESTOP_EXTENSION_NOTICE_WORKING_DAYS", default=1)
+
+# --- Printed forms (printing/) ---
+# The citizen's status page the receipt's QR code points to: <base>/tra-cuu/<code>/?key=<key>.
+ONESTOP_PUBLIC_BASE_URL = env.str("ONESTOP_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The place printed before the date on every form ("Huế, ngày 02 tháng 03 năm 2026"); empty = dots.
+ONESTOP_FORMS_PLACE = env.str("ONESTOP_FORMS_PLACE", default="")

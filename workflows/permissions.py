@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     VIEW_AGENCY_REPORTS = "view_agency_reports"  # the statistics of one agency
     VIEW_PROVINCE_REPORTS = "view_province_reports"  # the statistics of every agency
     MANAGE_CATALOG = "manage_catalog"  # edit procedures, calendars, users in the admin
+    PRINT_TRACKING_BOOK = "print_tracking_book"  # print an agency's tracking book (sổ theo dõi hồ sơ)
 
 
 DESCRIPTIONS: dict[Action, str] = {
@@ -60,6 +61,7 @@ DESCRIPTIONS: dict[Action, str] = {
     Action.VIEW_AGENCY_REPORTS: "Xem báo cáo thống kê của một cơ quan (lãnh đạo cơ quan đó).",
     Action.VIEW_PROVINCE_REPORTS: "Xem báo cáo thống kê toàn tỉnh (quản lý Một cửa, quản trị).",
     Action.MANAGE_CATALOG: "Quản trị danh mục thủ tục, lịch làm việc và người dùng.",
+    Action.PRINT_TRACKING_BOOK: "In sổ theo dõi hồ sơ của cơ quan mình (quản lý Một cửa: mọi cơ quan).",
 }
 
 
@@ -108,6 +110,13 @@ def _agency_reports(user, agency: Any = None) -> bool:
     return has_role(user, Role.HEAD) and own is not None and (agency is None or _agency_of(agency) == own)
 
 
+def _tracking_book(user, agency: Any = None) -> bool:
+    if sees_everything(user):
+        return True
+    own = agency_id_of(user)
+    return has_role(user, Role.RECEPTION, Role.HEAD) and own is not None and _agency_of(agency) == own
+
+
 _PREDICATES = {
     Action.REGISTER: _reception_at,
     Action.RECEIVE_SUPPLEMENT: _reception_at,
@@ -128,6 +137,7 @@ _PREDICATES = {
     Action.MANAGE_CATALOG: lambda user, obj=None: (
         bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ADMIN)
     ),
+    Action.PRINT_TRACKING_BOOK: _tracking_book,
 }
 
 # The message ``require`` raises, per action; a callable gets the user and the object.
@@ -155,6 +165,8 @@ _REFUSALS = {
     Action.VIEW_AGENCY_REPORTS: "Chỉ lãnh đạo, quản lý Một cửa và quản trị được xem báo cáo.",
     Action.VIEW_PROVINCE_REPORTS: "Chỉ quản lý Một cửa và quản trị được xem báo cáo toàn tỉnh.",
     Action.MANAGE_CATALOG: "Chỉ quản trị hệ thống được quản lý danh mục.",
+    Action.PRINT_TRACKING_BOOK: "Chỉ cán bộ tiếp nhận, lãnh đạo của cơ quan, quản lý Một cửa và quản trị "
+    "được in sổ theo dõi hồ sơ của cơ quan.",
 }
 _REFUSALS[Action.COMPLETE] = _REFUSALS[Action.CLAIM]
 
