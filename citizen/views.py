@@ -26,9 +26,11 @@ from .forms import LookupForm, RatingForm
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """A dossier's page is the citizen's own: never cached, never sent as a referrer."""
+    """A dossier's page is the citizen's own: never cached, never sent to another host as a
+    referrer (``same-origin``, not ``no-referrer``: a form post must still carry its Origin, which
+    the CSRF check reads)."""
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

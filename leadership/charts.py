@@ -62,21 +62,25 @@ def horizontal(
     fmt: Callable[[Number], str],
     max_value: float | None = None,
     ticks: int = 4,
+    width: int = WIDTH,
+    label_width: int = LABEL_WIDTH,
 ) -> Chart:
-    """One row per category, one bar per series in it, length proportional to the value."""
+    """One row per category, one bar per series in it, length proportional to the value. A chart
+    drawn in half the page's width gets a smaller ``width`` so its text keeps a readable size."""
     values = [v for s in series for v in s.values if v is not None]
     top = max_value if max_value is not None else _nice_max(max(values, default=0))
     per_row = len(series) * BAR + GAP
-    plot = WIDTH - LABEL_WIDTH - VALUE_ROOM
+    plot = width - label_width - VALUE_ROOM
     height = TOP + len(categories) * per_row + AXIS
-    chart = Chart(width=WIDTH, height=height, legend=list(series), empty=not values)
+    chart = Chart(width=width, height=height, legend=list(series), empty=not values)
+    limit = max(8, label_width // 7)
     for row, name in enumerate(categories):
         y0 = TOP + row * per_row
         chart.labels.append(
             {
-                "x": LABEL_WIDTH - 8,
+                "x": label_width - 8,
                 "y": y0 + len(series) * BAR / 2 + 4,
-                "text": _short(name, 34),
+                "text": _short(name, limit),
                 "full": name,
             }
         )
@@ -86,20 +90,20 @@ def horizontal(
             y = y0 + index * BAR
             chart.bars.append(
                 {
-                    "x": LABEL_WIDTH,
+                    "x": label_width,
                     "y": y,
                     "w": round(length, 1),
                     "h": BAR - 2,
                     "css": s.css,
                     "value": value,
                     "text": fmt(value),
-                    "tx": LABEL_WIDTH + length + 4,
+                    "tx": label_width + length + 4,
                     "ty": y + BAR - 4,
                     "title": f"{name} · {s.name}: {fmt(value)}",
                 }
             )
     for i in range(ticks + 1):
-        x = LABEL_WIDTH + plot * i / ticks
+        x = label_width + plot * i / ticks
         chart.ticks.append(
             {"x": round(x, 1), "y": height - 6, "text": fmt(top * i / ticks), "y1": TOP, "y2": height - AXIS}
         )

@@ -59,6 +59,8 @@ def rate_chart(rows: Sequence[dict]):
         [Series(_("On-time rate"), "s1", [row["on_time_rate"] for row in shown])],
         fmt=percent,
         max_value=1.0,
+        width=440,
+        label_width=150,
     )
 
 

@@ -23,13 +23,16 @@ def _int(query: Mapping, name: str, default: int) -> int:
 
 
 def _date(query: Mapping, name: str) -> dt.date:
+    """dd/mm/yyyy as typed in the form, or YYYY-MM-DD as in the report endpoints' links."""
     raw = (query.get(name) or "").strip()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            "Nhập ngày bắt đầu và ngày kết thúc.", fields={name: ["Ngày dạng YYYY-MM-DD."]}
-        ) from None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise InvalidInput(
+        "Nhập ngày bắt đầu và ngày kết thúc dạng ngày/tháng/năm.", fields={name: ["Ngày dạng dd/mm/yyyy."]}
+    )
 
 
 def _default_number(kind: str, today: dt.date) -> int:

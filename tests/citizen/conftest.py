@@ -2,16 +2,31 @@
 driven through the services to the state a test needs."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from tests.api import conftest as api_fixtures
 from workflows import services
-from workflows.models import DossierTask, TaskStatus
+from workflows.models import DossierTask, StaffProfile, TaskStatus
 
 APPLICANT = api_fixtures.APPLICANT
 # The API tests' fixtures: agencies 0 and 1, their staff, and the two-agency procedure.
 agencies = api_fixtures.agencies
-staff = api_fixtures.staff
 procedure = api_fixtures.procedure
+
+
+@pytest.fixture
+def staff(agencies):
+    """As the API tests' ``staff`` (``staff[(agency_index, role)]``, ``staff["supervisor"]``), with
+    the groups fetched or created: a browser test's flushed database has lost the migrations' rows."""
+    users = {}
+    for index, agency in enumerate(agencies):
+        for role in ("reception", "specialist", "head"):
+            user = get_user_model().objects.create_user(username=f"{role}{index}", password="x")
+            StaffProfile.objects.create(user=user, agency=agency)
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            users[(index, role)] = user
+    return users
 
 
 class Receipt:

@@ -57,7 +57,7 @@ def make_user(db):
         user = get_user_model().objects.create_user(username=username, password="x")
         if agency is not None:
             StaffProfile.objects.create(user=user, agency=agency)
-        user.groups.add(*[Group.objects.get(name=role) for role in roles])
+        user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in roles])
         return user
 
     return make

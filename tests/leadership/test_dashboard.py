@@ -126,13 +126,15 @@ def test_the_period_picker_accepts_months_quarters_halves_years(client, scenario
         ("period=half&year=2026&number=2", "6 tháng 2 năm 2026"),
         ("period=year&year=2026", "Năm 2026"),
         (JULY, "Từ ngày 01/07/2026 đến ngày 31/07/2026"),
+        ("period=custom&from=01/07/2026&to=31/07/2026", "Từ ngày 01/07/2026 đến ngày 31/07/2026"),
     ):
         response = get(client, user, query)
         assert response.status_code == 200, query
         assert f'data-testid="period">{label}<' in response.content.decode()
-    bad = get(client, user, "period=custom&from=2026-07-31&to=2026-07-01")
+    bad = get(client, user, "period=custom&from=31/07/2026&to=01/07/2026")
     assert bad.status_code == 400 and 'data-testid="error"' in bad.content.decode()
     assert get(client, user, "period=month&year=2026&number=13").status_code == 400
+    assert get(client, user, "period=custom&from=07/31/2026&to=31/07/2026").status_code == 400
 
 
 def test_each_table_exports_to_excel_through_the_report_endpoints_with_the_session(
