@@ -12,17 +12,27 @@ page and the API share one counter).
 from __future__ import annotations
 
 import math
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from api.converters import CodeConverter
 from api.throttling import PublicThrottle
 from core.exceptions import Conflict, InvalidInput, NotFound
 from workflows import selectors, services
 from workflows.models import DossierStatus
 
 from .forms import LookupForm, RatingForm
+
+# A code that cannot exist (a NUL byte, a space…) never reaches the database (PostgreSQL refuses
+# NUL bytes with an error) and gets the same not-found page as any unknown code.
+_CODE = re.compile(CodeConverter.regex)
+
+
+def _plausible(code: str) -> bool:
+    return _CODE.fullmatch(code.strip()) is not None
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -64,6 +74,8 @@ def _status_page(
 
 
 def _show(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    if not _plausible(code):
+        return _not_found(request)
     try:
         dossier = selectors.dossier_public_status(code=code, key=key)
     except NotFound:
@@ -98,6 +110,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     if throttled:
         return throttled
     key = (request.POST.get("key") or "").strip()
+    if not _plausible(code):
+        return _not_found(request)
     try:
         dossier = selectors.dossier_public_status(code=code, key=key)
     except NotFound:

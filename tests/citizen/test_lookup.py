@@ -60,12 +60,30 @@ def test_a_wrong_key_looks_exactly_like_an_unknown_code(client, receipt):
         client.get(f"/tra-cuu/{unknown}/", {"key": receipt.key}),
         client.post(f"/tra-cuu/{receipt.code}/danh-gia/", {"key": "AAAAAAAAAA", "score": "5"}),
         client.post(f"/tra-cuu/{unknown}/danh-gia/", {"key": receipt.key, "score": "5"}),
+        # A code that cannot exist never reaches the database (PostgreSQL refuses NUL bytes).
+        client.get("/tra-cuu/AB%00CD/", {"key": receipt.key}),
+        client.post("/tra-cuu/", {"code": "AB CD", "key": receipt.key}),
+        client.post("/tra-cuu/AB%00CD/danh-gia/", {"key": receipt.key, "score": "5"}),
     ]
     assert {page.status_code for page in pages} == {404}
     bodies = {_without_csrf(page.content) for page in pages}
     assert len(bodies) == 1
     assert receipt.code.encode() not in pages[0].content
     assert "Không tìm thấy hồ sơ".encode() in pages[0].content
+
+
+def test_the_status_page_takes_a_constant_number_of_queries(
+    client, receipt, staff, django_assert_num_queries
+):
+    url = f"/tra-cuu/{receipt.code}/"
+    with django_assert_num_queries(4):  # dossier; its steps; its pauses; extension and rating
+        assert client.get(url, {"key": receipt.key}).status_code == 200
+    for user in (staff[(0, "specialist")], staff[(1, "specialist")]):
+        services.task_complete(task=open_task(receipt.dossier), by=user, decision="approve")
+    with django_assert_num_queries(4):
+        assert client.get(url, {"key": receipt.key}).status_code == 200
+    with django_assert_num_queries(1):  # a wrong key: the dossier only
+        assert client.get(url, {"key": "AAAAAAAAAA"}).status_code == 404
 
 
 def test_missing_fields_are_a_400_that_names_them(client):
