@@ -166,4 +166,4 @@ def test_a_constant_number_of_queries(client, scenario, make_user):
     add_timed_dossiers(other, (10, 30, 50, 70), late_tasks=3)
     add_timed_dossiers(scenario.pa2, (15, 25), late_tasks=1)
     assert count() == before
-    assert before <= 25
+    assert before <= 32, before  # SQLite 18; PostgreSQL 30: each report also turns JIT off, in a savepoint
