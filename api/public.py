@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows import selectors, services
-from workflows.models import DossierRating, DossierTask, TaskStatus
 
 from . import serializers as s
 from .schema import ERROR_RESPONSES
@@ -37,16 +36,7 @@ class PublicDossierView(_PublicView):
     def get(self, request, code: str):
         query = s.PublicLookupQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        dossier = selectors.dossier_public_lookup(code=code, key=query.validated_data["key"])
-        tasks = list(
-            DossierTask.objects.filter(dossier=dossier)
-            .exclude(status=TaskStatus.CANCELLED)
-            .select_related("step", "agency")
-            .order_by("created_at", "id")
-        )
-        dossier.current_steps = [task for task in tasks if task.status == TaskStatus.OPEN]
-        dossier.history = [task for task in tasks if task.status == TaskStatus.DONE]
-        dossier.rated = DossierRating.objects.filter(dossier=dossier).exists()
+        dossier = selectors.dossier_public_status(code=code, key=query.validated_data["key"])
         return Response(s.PublicDossierOut(dossier).data)
 
 

@@ -240,6 +240,17 @@ class PublicStepOut(serializers.Serializer):
     verdict = serializers.CharField()
 
 
+class PublicPauseOut(serializers.Serializer):
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    missing_documents = serializers.ListField(child=serializers.CharField())
+
+
+class PublicExtensionOut(serializers.Serializer):
+    previous_due_at = serializers.DateTimeField()
+    new_due_at = serializers.DateTimeField()
+
+
 class PublicDossierOut(serializers.Serializer):
     code = serializers.CharField()
     procedure = CodeName()
@@ -253,6 +264,8 @@ class PublicDossierOut(serializers.Serializer):
     result = serializers.CharField()
     current_steps = PublicStepOut(many=True)
     history = PublicStepOut(many=True)
+    pauses = PublicPauseOut(many=True, source="public_pauses")
+    extension = PublicExtensionOut(source="public_extension", allow_null=True)
     rated = serializers.BooleanField()
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     # The staff web UI and the citizen's public status page (server-rendered templates).
     "staffui",
     "citizen",
+    # --- leadership dashboard (branch citizen, issue 13): /dashboard/ ---
+    "leadership",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("api.urls")),
     path("tra-cuu/", include("citizen.urls")),
+    path("dashboard/", include("leadership.urls")),
     path("", include("staffui.urls")),
 ]
 

@@ -183,3 +183,56 @@ def dossier_public_lookup(*, code: str, key: str) -> Dossier:
     if dossier is None or not matches or stored == _MISSING_KEY_HASH:
         raise NotFound("Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập.")
     return dossier
+
+
+def dossier_public_status(*, code: str, key: str) -> Dossier:
+    """Everything the citizen may see of a dossier, for the public API and the /tra-cuu/ page alike
+    (one selector, so the two can never show different things).
+
+    The dossier found by ``dossier_public_lookup`` (same ``NotFound`` for a wrong key and an
+    unknown code), with ``current_steps`` (open tasks), ``history`` (finished tasks, in order, with
+    their verdicts), ``public_pauses`` (supplement requests: when, until when, which documents),
+    ``public_extension`` (``previous_due_at`` / ``new_due_at``, or None) and ``rated``. No
+    applicant data, no staff names, no staff notes. Four queries.
+    """
+    from .models import DossierPause, DossierRating
+
+    dossier = dossier_public_lookup(code=code, key=key)
+    tasks = list(
+        DossierTask.objects.filter(dossier=dossier)
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("step", "agency")
+        .only(
+            "dossier_id", "status", "created_at", "due_at", "finished_at", "verdict",
+            "step__name", "agency__name",
+        )
+        .order_by("created_at", "id")
+    )  # fmt: skip
+    dossier.current_steps = [task for task in tasks if task.status == TaskStatus.OPEN]
+    dossier.history = [task for task in tasks if task.status == TaskStatus.DONE]
+    dossier.public_pauses = [
+        {
+            "started_at": pause["started_at"],
+            "ended_at": pause["ended_at"],
+            "missing_documents": [
+                str(doc.get("name", "")) if isinstance(doc, dict) else str(doc)
+                for doc in pause["missing_documents"] or []
+            ],
+        }
+        for pause in DossierPause.objects.filter(dossier=dossier)
+        .order_by("started_at", "id")
+        .values("started_at", "ended_at", "missing_documents")
+    ]
+    extra = (
+        Dossier.objects.filter(pk=dossier.pk)
+        .annotate(rated=Exists(DossierRating.objects.filter(dossier=OuterRef("pk"))))
+        .values("rated", "extension__previous_due_at", "extension__new_due_at")
+        .get()
+    )
+    dossier.rated = extra["rated"]
+    dossier.public_extension = (
+        {"previous_due_at": extra["extension__previous_due_at"], "new_due_at": extra["extension__new_due_at"]}
+        if extra["extension__new_due_at"] is not None
+        else None
+    )
+    return dossier

@@ -111,3 +111,26 @@ def test_public_endpoints_are_rate_limited_per_address(receipt, settings):
     assert int(blocked["Retry-After"]) > 0
     # Another address is not affected.
     assert APIClient(REMOTE_ADDR="203.0.113.10").get(url, {"key": receipt["lookup_key"]}).status_code == 200
+
+
+def test_the_citizen_sees_a_supplement_pause_and_no_staff_note(receipt, staff, as_user):
+    specialist = as_user(staff[(0, "specialist")])
+    task_id = receipt["open_tasks"][0]["id"]
+    response = specialist.post(
+        f"/api/v1/tasks/{task_id}/complete/",
+        {
+            "decision": "request_supplement",
+            "missing_documents": [{"name": "Bản sao sổ hộ khẩu", "kind": "copy"}],
+            "note": "Ghi chú nội bộ của cán bộ",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = (
+        APIClient().get(f"/api/v1/public/dossiers/{receipt['code']}/", {"key": receipt["lookup_key"]}).json()
+    )
+    assert body["status"] == "waiting_supplement"
+    assert [p["missing_documents"] for p in body["pauses"]] == [["Bản sao sổ hộ khẩu"]]
+    assert body["pauses"][0]["ended_at"] is None
+    assert body["extension"] is None
+    assert "Ghi chú nội bộ" not in json.dumps(body, ensure_ascii=False)
