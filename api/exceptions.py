@@ -1,6 +1,6 @@
 """One JSON error shape for every 4xx: ``{"error": {"code", "message", "fields"}}``."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import DomainError
+
+from .parsers import too_large
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -39,6 +41,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("invalid", "; ".join(exc.messages), fields), status=400)
+    if isinstance(exc, RequestDataTooBig):  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, on a form body
+        exc = too_large()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = exceptions.ParseError("Biểu mẫu gửi lên có quá nhiều trường.")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -277,3 +277,31 @@ CELERY_BEAT_SCHEDULE.update(
 # The apology letter with a new appointment must be sent at least this many working days before
 # the current due date (Decree 118/2025: one; check the province's regulation). 0 = up to the due date.
 ONESTOP_EXTENSION_NOTICE_WORKING_DAYS = env.int("ONESTOP_EXTENSION_NOTICE_WORKING_DAYS", default=1)
+
+# --- Input limits and log masking (issue 10; README "Input limits") ---
+# The largest request body any endpoint reads (bytes): the API's parsers answer 413 above it, and
+# Django's own form parsing gets the same bound. The other limits are constants in core/limits.py.
+ONESTOP_MAX_REQUEST_BYTES = env.int("ONESTOP_MAX_REQUEST_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = ONESTOP_MAX_REQUEST_BYTES
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "api.parsers.JSONParser",
+    "api.parsers.FormParser",
+    "api.parsers.MultiPartParser",
+]
+# Lookup keys never reach a log: every handler masks "key=…" (core/logmask.py), including the
+# development server's request lines; gunicorn's access log does the same (gunicorn.conf.py).
+LOGGING["filters"] = {"mask_secrets": {"()": "core.logmask.MaskSecretsFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["mask_secrets"]
+LOGGING["formatters"] = {
+    "django.server": {
+        "()": "django.utils.log.ServerFormatter",
+        "format": "[{server_time}] {message}",
+        "style": "{",
+    }
+}
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+    "filters": ["mask_secrets"],
+}
+LOGGING["loggers"] = {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}}
