@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import Text
+from api.fields import Integer, Text
 from api.throttling import PublicThrottle
 from core.limits import MAX_YEAR, MIN_YEAR
 from procedures.calendar import Duration
@@ -32,7 +32,7 @@ _SPACE_OFFSET = re.compile(r" (\d{2}(?::?\d{2})?)$")
 
 class DueDateQuerySerializer(serializers.Serializer):
     start = Text(max_length=64)
-    value = serializers.IntegerField(required=False, min_value=1)
+    value = Integer(required=False, min_value=1)
     unit = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
     procedure = Text(required=False, max_length=32)
 

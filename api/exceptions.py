@@ -17,7 +17,10 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # A list's own error (too many items) names the list, not "documents.non_field_errors".
+            name = (
+                prefix if prefix and key == "non_field_errors" else f"{prefix}.{key}" if prefix else str(key)
+            )
             fields.update(_flatten(value, name))
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):

@@ -23,6 +23,15 @@ class Text(serializers.CharField):
         return nfc(super().to_internal_value(data))
 
 
+class Integer(serializers.IntegerField):
+    """An ``IntegerField`` that takes ASCII digits only (``int("٥")`` is 5 in Python)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AwareDateTime(serializers.DateTimeField):
     """ISO 8601 with a UTC offset; a naive time is refused, not taken as office time."""
 

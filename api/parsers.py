@@ -62,6 +62,22 @@ def json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+# A lone surrogate can only come from a ``\\udXXX`` escape (the UTF-8 decoder refuses encoded ones).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(value) -> bool:
+    """Whether a decoded JSON value holds a lone surrogate, which no response could encode."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(has_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(key) or has_lone_surrogate(item) for key, item in value.items())
+    return False
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         _check_declared_length(parser_context)
@@ -83,6 +99,8 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError("Dữ liệu JSON lồng nhau quá sâu.") from None
         except ValueError as exc:
             raise exceptions.ParseError(f"Dữ liệu JSON không hợp lệ: {exc}") from None
+        if _SURROGATE_ESCAPE.search(text) and has_lone_surrogate(data):
+            raise exceptions.ParseError("Dữ liệu chứa ký tự Unicode không hợp lệ (surrogate đơn lẻ).")
         return data
 
 

@@ -8,7 +8,7 @@ from core import limits
 from procedures.models import DocumentKind
 from workflows.models import ApplicantKind, Channel, Decision, DossierStatus
 
-from .fields import AwareDateTime, BoundedDate, Text
+from .fields import AwareDateTime, BoundedDate, Integer, Text
 from .procedures import CodeNameSerializer as CodeName
 
 # --- input -----------------------------------------------------------------------------------------
@@ -32,16 +32,23 @@ class DocumentIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=DocumentKind.choices, required=False, default=DocumentKind.ORIGINAL
     )
-    count = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
+    count = Integer(min_value=1, max_value=1000, required=False, default=1)
+
+
+def _too_many(limit: int) -> dict[str, str]:
+    return {"max_length": f"Tối đa {limit} mục.", "min_length": "Cần ít nhất {min_length} mục."}
 
 
 def _documents(limit: int = limits.MAX_DOCUMENTS, **kwargs) -> DocumentIn:
-    return DocumentIn(many=True, max_length=limit, **kwargs)
+    return DocumentIn(many=True, max_length=limit, error_messages=_too_many(limit), **kwargs)
 
 
 def _reasons(**kwargs) -> serializers.ListField:
     return serializers.ListField(
-        child=Text(max_length=limits.MAX_TEXT_CHARS), max_length=limits.MAX_REASONS, **kwargs
+        child=Text(max_length=limits.MAX_TEXT_CHARS),
+        max_length=limits.MAX_REASONS,
+        error_messages=_too_many(limits.MAX_REASONS),
+        **kwargs,
     )
 
 
@@ -95,7 +102,7 @@ LOOKUP_KEY_HELP = "The key printed on the receipt; or send it in the X-Lookup-Ke
 
 class RatingIn(serializers.Serializer):
     key = Text(max_length=64, required=False, help_text=LOOKUP_KEY_HELP)
-    score = serializers.IntegerField(min_value=1, max_value=5)
+    score = Integer(min_value=1, max_value=5)
     comment = Text(max_length=limits.MAX_COMMENT_CHARS, required=False, allow_blank=True, default="")
 
 
