@@ -305,3 +305,8 @@ LOGGING["handlers"]["django.server"] = {
     "filters": ["mask_secrets"],
 }
 LOGGING["loggers"] = {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}}
+# Every operation that reads a body documents the 413 of the body limit (api/schema.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "api.schema.document_body_limit",
+]
