@@ -8,6 +8,7 @@ serializers' ``api.fields.Text``, not here: a password must reach the hasher as 
 """
 
 import re
+from itertools import accumulate
 
 from django.conf import settings
 from rest_framework import exceptions, parsers, status
@@ -41,25 +42,22 @@ def _check_declared_length(parser_context: dict | None) -> None:
         raise too_large()
 
 
-# A JSON string (with its escapes) or one bracket; whatever lies between is skipped.
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+# A JSON string with its escapes; and whatever is not a bracket.
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def json_depth_exceeds(text: str, limit: int) -> bool:
     """Whether objects and arrays nest deeper than ``limit``, brackets inside strings aside.
 
-    Linear and without recursion. On text that is not JSON the count may be off, but the decoder
-    then stops with a syntax error before it gets deeper than the text tokenised so far."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif token in "]}":
-            depth -= 1
-    return False
+    Linear, without recursion, and in C loops (a 1 MiB body takes milliseconds). On text that is
+    not JSON the count may be off, but the decoder then stops with a syntax error before it gets
+    deeper than the text tokenised so far."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    return max(accumulate(map(_DELTA.__getitem__, brackets)), default=0) > limit
 
 
 # A lone surrogate can only come from a ``\\udXXX`` escape (the UTF-8 decoder refuses encoded ones).
