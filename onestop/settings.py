@@ -304,7 +304,18 @@ LOGGING["handlers"]["django.server"] = {
     "formatter": "django.server",
     "filters": ["mask_secrets"],
 }
-LOGGING["loggers"] = {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}}
+# Django's own defaults put an unmasked console handler (DEBUG) and the admins' e-mail on "django";
+# here its records go to the root's masked console only once, and the e-mail is masked too.
+LOGGING["filters"]["require_debug_false"] = {"()": "django.utils.log.RequireDebugFalse"}
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "filters": ["require_debug_false", "mask_secrets"],
+    "level": "ERROR",
+}
+LOGGING["loggers"] = {
+    "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+}
 # Every operation that reads a body documents the 413 of the body limit (api/schema.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",

@@ -125,6 +125,27 @@ def test_the_configured_log_handlers_mask_the_key(handler, logger):
     assert "key=***" in buffer.getvalue() and KEY not in buffer.getvalue()
 
 
+@pytest.mark.parametrize(
+    "logger",
+    ["django.request", "django.server", "django.db.backends", "notifications.sms", "celery.app.trace", ""],
+)
+def test_every_handler_a_record_can_reach_masks_the_key(logger):
+    """Django's own default handlers included (its DEBUG console, the admins' e-mail)."""
+    from core.logmask import MaskSecretsFilter
+
+    reached, current = [], logging.getLogger(logger)
+    while current is not None:
+        reached += [
+            h
+            for h in current.handlers
+            if not type(h).__module__.startswith("_pytest") and not isinstance(h, logging.NullHandler)
+        ]
+        current = current.parent if current.propagate else None
+    assert reached, logger
+    unmasked = [h for h in reached if not any(isinstance(f, MaskSecretsFilter) for f in h.filters)]
+    assert not unmasked, unmasked
+
+
 def test_gunicorns_access_log_masks_the_key_in_the_request_line_and_the_referrer(tmp_path):
     from gunicorn.config import Config
 
