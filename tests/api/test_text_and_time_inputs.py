@@ -63,6 +63,12 @@ def test_integer_parameters_take_ascii_digits_only(staff, as_user, procedure, va
     assert response.status_code == 400 and "documents[0].count" in response.json()["error"]["fields"]
 
 
+@pytest.mark.parametrize("query", ["period=year&year=٢٠٢٦", "period=month&year=2026&number=３"])
+def test_report_integers_take_ascii_digits_only(staff, as_user, query):
+    response = as_user(staff["supervisor"]).get(f"/api/v1/reports/processing/?{query}")
+    assert response.status_code == 400, response.content[:200]
+
+
 # --- item 12: NFC at the boundary -----------------------------------------------------------------
 
 NAME = "Nguyễn Thị Ánh Tuyết"
