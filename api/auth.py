@@ -8,12 +8,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .fields import Text
 from .schema import ERROR_RESPONSES
 from .throttling import AuthThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = Text(max_length=150)
+    # Not normalised: a password reaches the hasher exactly as typed.
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
 

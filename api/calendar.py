@@ -12,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import Integer, Text
 from api.throttling import PublicThrottle
+from core.limits import MAX_YEAR, MIN_YEAR
 from procedures.calendar import Duration
 from procedures.calendar_loader import get_calendar
 from procedures.due_dates import quote_due_at
@@ -24,16 +26,15 @@ MAX_VALUE = {
     DurationUnit.WORKING_HOURS: 2600 * 8,
     DurationUnit.CALENDAR_DAYS: 3660,
 }
-MIN_YEAR, MAX_YEAR = 1900, 2200
 # An unencoded "+07:00" in a query string arrives as " 07:00".
 _SPACE_OFFSET = re.compile(r" (\d{2}(?::?\d{2})?)$")
 
 
 class DueDateQuerySerializer(serializers.Serializer):
-    start = serializers.CharField()
-    value = serializers.IntegerField(required=False, min_value=1)
+    start = Text(max_length=64)
+    value = Integer(required=False, min_value=1)
     unit = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
-    procedure = serializers.CharField(required=False, max_length=32)
+    procedure = Text(required=False, max_length=32)
 
     def validate_start(self, text: str) -> datetime.datetime:
         text = _SPACE_OFFSET.sub(r"+\1", text.strip())

@@ -1,6 +1,6 @@
 """One JSON error shape for every 4xx: ``{"error": {"code", "message", "fields"}}``."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -9,13 +9,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import DomainError
 
+from .parsers import too_large
+
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested error detail into ``{"applicant.phone": ["..."]}``."""
     fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # A list's own error (too many items) names the list, not "documents.non_field_errors".
+            name = (
+                prefix if prefix and key == "non_field_errors" else f"{prefix}.{key}" if prefix else str(key)
+            )
             fields.update(_flatten(value, name))
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
@@ -39,6 +44,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("invalid", "; ".join(exc.messages), fields), status=400)
+    if isinstance(exc, RequestDataTooBig):  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, on a form body
+        exc = too_large()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = exceptions.ParseError("Biểu mẫu gửi lên có quá nhiều trường.")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -17,6 +17,7 @@ from notifications.models import Notification
 from notifications.selectors import QUEUE_ITEMS, QUEUE_STATES, deadline_queue, notifications_for
 from notifications.services import notification_mark_read
 
+from .fields import Integer
 from .schema import ERROR_RESPONSES
 
 
@@ -94,9 +95,7 @@ class QueueItemSerializer(serializers.Serializer):
 class QueueQuery(serializers.Serializer):
     item = serializers.ChoiceField(choices=QUEUE_ITEMS, required=False, allow_null=True, default=None)
     state = serializers.ChoiceField(choices=QUEUE_STATES, required=False, allow_null=True, default=None)
-    agency = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1
-    )
+    agency = Integer(required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1)
 
 
 @extend_schema(

@@ -12,6 +12,7 @@ from procedures.durations import version_cut_percent
 from procedures.models import DocumentKind, DurationUnit, Level, OnlineLevel, SupplementMode
 from procedures.selectors import procedure_get, procedure_list
 
+from .fields import Text
 from .schema import ERROR_RESPONSES
 from .throttling import PublicThrottle
 
@@ -83,10 +84,10 @@ class ProcedureDetailSerializer(ProcedureSerializer):
 
 
 class ListParams(serializers.Serializer):
-    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    field = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    search = Text(required=False, allow_blank=True, max_length=200)
+    field = Text(required=False, allow_blank=True, max_length=32)
     level = serializers.ChoiceField(required=False, allow_blank=True, choices=Level.choices)
-    agency = serializers.CharField(required=False, allow_blank=True, max_length=13)
+    agency = Text(required=False, allow_blank=True, max_length=13)
 
 
 class CatalogPagination(PageNumberPagination):

@@ -2,10 +2,14 @@
 
 They return no personal data and no staff names; a wrong key and an unknown code get the same
 404, so codes cannot be probed. Rate limited per client address.
+
+The key may come in the ``X-Lookup-Key`` header (preferred: proxies and access logs record query
+strings), in ``?key=`` for a link typed from the receipt, or in the rating's body. The header wins
+when both are sent. Logs mask ``key=`` (``core.logging``).
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +19,30 @@ from workflows import selectors, services
 from . import serializers as s
 from .schema import ERROR_RESPONSES
 from .throttling import PublicThrottle
+
+LOOKUP_KEY_HEADER = "X-Lookup-Key"
+LOOKUP_KEY_PARAMETER = OpenApiParameter(
+    LOOKUP_KEY_HEADER,
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The key printed on the receipt (preferred to `key`: it stays out of access logs).",
+)
+
+
+def lookup_key(request, fallback: str | None) -> str:
+    """The key from the ``X-Lookup-Key`` header, else ``fallback`` (the query's or body's ``key``)."""
+    header = request.headers.get(LOOKUP_KEY_HEADER)
+    if header is not None:
+        field = s.Text(max_length=64)
+        try:
+            return field.run_validation(header)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"key": exc.detail}) from None
+    if not fallback:
+        message = f"Bắt buộc: mã tra cứu trong tiêu đề {LOOKUP_KEY_HEADER} hoặc tham số key."
+        raise serializers.ValidationError({"key": [message]})
+    return fallback
 
 
 class _PublicView(APIView):
@@ -28,7 +56,10 @@ class PublicDossierView(_PublicView):
         tags=["public"],
         summary="A dossier's status for the citizen (code and the key on the receipt)",
         parameters=[
-            OpenApiParameter("key", str, required=True, description="The key printed on the receipt.")
+            OpenApiParameter(
+                "key", str, required=False, description=f"The receipt's key, or send {LOOKUP_KEY_HEADER}."
+            ),
+            LOOKUP_KEY_PARAMETER,
         ],
         responses={200: s.PublicDossierOut, **ERROR_RESPONSES(400, 404, 429)},
         auth=[],
@@ -36,7 +67,8 @@ class PublicDossierView(_PublicView):
     def get(self, request, code: str):
         query = s.PublicLookupQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        dossier = selectors.dossier_public_status(code=code, key=query.validated_data["key"])
+        key = lookup_key(request, query.validated_data.get("key"))
+        dossier = selectors.dossier_public_status(code=code, key=key)
         return Response(s.PublicDossierOut(dossier).data)
 
 
@@ -45,6 +77,7 @@ class PublicRatingView(_PublicView):
         tags=["public"],
         summary="Rate the service once, after the result was handed over",
         request=s.RatingIn,
+        parameters=[LOOKUP_KEY_PARAMETER],
         responses={201: s.RatingOut, **ERROR_RESPONSES(400, 404, 409, 429)},
         examples=[
             OpenApiExample("Rating", value={"key": "ABCD234567", "score": 5, "comment": "Nhanh, chu đáo."})
@@ -56,7 +89,7 @@ class PublicRatingView(_PublicView):
         data.is_valid(raise_exception=True)
         rating = services.dossier_rate(
             code=code,
-            key=data.validated_data["key"],
+            key=lookup_key(request, data.validated_data.get("key")),
             score=data.validated_data["score"],
             comment=data.validated_data["comment"],
         )

@@ -76,6 +76,8 @@ def _int(query, name: str, *, required: bool) -> int | None:
             raise InvalidInput(f"Thiếu tham số {name}.", fields={name: ["Bắt buộc."]})
         return None
     try:
+        if not raw.isascii():  # int() also reads full-width and Arabic-Indic digits
+            raise ValueError(raw)
         return int(raw)
     except ValueError:
         raise InvalidInput(f"{name} phải là số nguyên.", fields={name: ["Số nguyên."]}) from None

@@ -29,3 +29,22 @@ _DESCRIPTIONS = {
 
 def ERROR_RESPONSES(*statuses: int) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads like a constant
     return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in statuses}
+
+
+BODY_METHODS = ("post", "put", "patch")
+
+
+def document_body_limit(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation that reads a body may answer 413
+    (``api.parsers``: over ``ONESTOP_MAX_REQUEST_BYTES``), in the same error shape."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in BODY_METHODS:
+                operation.setdefault("responses", {}).setdefault(
+                    "413",
+                    {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        "description": "Request body over the size limit (`ONESTOP_MAX_REQUEST_BYTES`).",
+                    },
+                )
+    return result

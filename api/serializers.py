@@ -4,93 +4,118 @@ output representations. Output serializers read only what the selectors fetched.
 from django.utils import timezone
 from rest_framework import serializers
 
+from core import limits
 from procedures.models import DocumentKind
 from workflows.models import ApplicantKind, Channel, Decision, DossierStatus
 
+from .fields import AwareDateTime, BoundedDate, Integer, Text
 from .procedures import CodeNameSerializer as CodeName
 
 # --- input -----------------------------------------------------------------------------------------
+# Every text is a ``Text`` (NFC), every time an ``AwareDateTime`` (offset required, sane year), every
+# list bounded; the numbers live in ``core.limits`` (README "Input limits").
 
 
 class ApplicantIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ApplicantKind.choices, required=False, default=ApplicantKind.PERSON
     )
-    name = serializers.CharField(max_length=255)
-    id_number = serializers.CharField(max_length=32)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    name = Text(max_length=limits.MAX_NAME_CHARS)
+    id_number = Text(max_length=32)
+    phone = Text(max_length=20, required=False, allow_blank=True, default="")
+    email = Text(max_length=254, required=False, allow_blank=True, default="")
+    address = Text(max_length=500, required=False, allow_blank=True, default="")
 
 
 class DocumentIn(serializers.Serializer):
-    name = serializers.CharField(max_length=500)
+    name = Text(max_length=limits.MAX_DOCUMENT_NAME_CHARS)
     kind = serializers.ChoiceField(
         choices=DocumentKind.choices, required=False, default=DocumentKind.ORIGINAL
     )
-    count = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
+    count = Integer(min_value=1, max_value=1000, required=False, default=1)
+
+
+def _too_many(limit: int) -> dict[str, str]:
+    return {"max_length": f"Tối đa {limit} mục.", "min_length": "Cần ít nhất {min_length} mục."}
+
+
+def _documents(limit: int = limits.MAX_DOCUMENTS, **kwargs) -> DocumentIn:
+    return DocumentIn(many=True, max_length=limit, error_messages=_too_many(limit), **kwargs)
+
+
+def _reasons(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=Text(max_length=limits.MAX_TEXT_CHARS),
+        max_length=limits.MAX_REASONS,
+        error_messages=_too_many(limits.MAX_REASONS),
+        **kwargs,
+    )
 
 
 class IntakeIn(serializers.Serializer):
-    procedure = serializers.CharField(
-        max_length=32, help_text="National code of the procedure, e.g. 1.001193"
-    )
+    procedure = Text(max_length=32, help_text="National code of the procedure, e.g. 1.001193")
     applicant = ApplicantIn()
     channel = serializers.ChoiceField(choices=Channel.choices)
-    received_at = serializers.DateTimeField(
-        required=False, help_text="Earlier time for a paper dossier entered late; never in the future."
+    received_at = AwareDateTime(
+        required=False,
+        help_text="Earlier time for a paper dossier entered late, with its offset; never in the future.",
     )
-    documents = DocumentIn(many=True, required=False)
+    documents = _documents(required=False)
 
 
 class DossierCreateIn(IntakeIn):
-    completed_on_spot = DocumentIn(many=True, required=False, help_text="Documents completed at the desk.")
+    completed_on_spot = _documents(required=False, help_text="Documents completed at the desk.")
 
 
 class RefusalIn(IntakeIn):
-    reasons = serializers.ListField(child=serializers.CharField(max_length=1000), min_length=1)
+    reasons = _reasons(min_length=1)
 
 
 class DecisionIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    missing_documents = DocumentIn(many=True, required=False, help_text="For request_supplement.")
-    reasons = serializers.ListField(
-        child=serializers.CharField(max_length=1000), required=False, help_text="For refuse."
+    note = Text(max_length=limits.MAX_TEXT_CHARS, required=False, allow_blank=True, default="")
+    missing_documents = _documents(
+        limits.MAX_MISSING_DOCUMENTS, required=False, help_text="For request_supplement."
     )
+    reasons = _reasons(required=False, help_text="For refuse.")
 
 
 class ReassignIn(serializers.Serializer):
-    to_user = serializers.CharField(max_length=150, help_text="Username of the officer who takes the task.")
+    to_user = Text(max_length=150, help_text="Username of the officer who takes the task.")
 
 
 class SupplementIn(serializers.Serializer):
-    documents = DocumentIn(many=True, min_length=1)
+    documents = _documents(min_length=1)
 
 
 class ExtendIn(serializers.Serializer):
-    new_due_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=5000)
+    new_due_at = AwareDateTime(help_text="The new appointment, with its offset (e.g. +07:00).")
+    reason = Text(max_length=limits.MAX_TEXT_CHARS)
 
 
 class WithdrawIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    reason = Text(max_length=limits.MAX_TEXT_CHARS, required=False, allow_blank=True, default="")
+
+
+LOOKUP_KEY_HELP = "The key printed on the receipt; or send it in the X-Lookup-Key header."
 
 
 class RatingIn(serializers.Serializer):
-    key = serializers.CharField(max_length=64)
-    score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    key = Text(max_length=64, required=False, help_text=LOOKUP_KEY_HELP)
+    score = Integer(min_value=1, max_value=5)
+    comment = Text(max_length=limits.MAX_COMMENT_CHARS, required=False, allow_blank=True, default="")
 
 
 class DossierListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=DossierStatus.choices, required=False)
-    procedure = serializers.CharField(max_length=32, required=False)
-    agency = serializers.CharField(max_length=13, required=False, help_text="Receiving agency code.")
+    procedure = Text(max_length=32, required=False)
+    agency = Text(max_length=13, required=False, help_text="Receiving agency code.")
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    received_from = serializers.DateField(required=False)
-    received_to = serializers.DateField(required=False)
-    search = serializers.CharField(max_length=255, required=False, help_text="Code prefix or applicant name.")
+    received_from = BoundedDate(required=False)
+    received_to = BoundedDate(required=False)
+    search = Text(
+        max_length=limits.MAX_SEARCH_CHARS, required=False, help_text="Code prefix or applicant name."
+    )
 
     def validate(self, attrs):
         start, end = attrs.get("received_from"), attrs.get("received_to")
@@ -102,11 +127,11 @@ class DossierListQuery(serializers.Serializer):
 class TaskListQuery(serializers.Serializer):
     assigned = serializers.ChoiceField(choices=["me", "none"], required=False)
     overdue = serializers.BooleanField(required=False, default=False)
-    dossier = serializers.CharField(max_length=40, required=False, help_text="Dossier code (or its prefix).")
+    dossier = Text(max_length=40, required=False, help_text="Dossier code (or its prefix).")
 
 
 class PublicLookupQuery(serializers.Serializer):
-    key = serializers.CharField(max_length=64, help_text="The lookup key printed on the receipt.")
+    key = Text(max_length=64, required=False, help_text=LOOKUP_KEY_HELP)
 
 
 # --- output ----------------------------------------------------------------------------------------

@@ -7,12 +7,15 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.text import unaccent
 from notifications.models import Notification, NotificationChannel, NotificationStatus
 from notifications.sms import get_sms_backend
+from procedures.models import DocumentKind
 
 logger = logging.getLogger(__name__)
 
@@ -26,21 +29,48 @@ def backoff_seconds(attempts: int) -> int:
     return min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 
 
+def document_line(document) -> str:
+    """One document as a line of text: ``Giấy chứng sinh (bản sao chứng thực, 2 bản)``."""
+    if not isinstance(document, dict):
+        return str(document)
+    name = str(document.get("name") or "").strip()
+    kind = document.get("kind")
+    count = document.get("count") or 1
+    details = [str(DocumentKind(kind).label).lower()] if kind in DocumentKind.values else []
+    details.append(f"{count} bản")
+    return f"{name} ({', '.join(details)})"
+
+
+class DocumentLine(dict):
+    """A document of the payload: ``{{ document }}`` prints its line, ``{{ document.name }}`` works."""
+
+    def __str__(self) -> str:
+        return document_line(self)
+
+
 def template_context(notification: Notification) -> dict:
-    """The payload, with ISO times turned back into datetimes so templates format them locally."""
+    """The payload, with ISO times turned back into datetimes so templates format them locally,
+    and documents that print as one line each."""
     context = dict(notification.payload)
     for key, value in notification.payload.items():
         if key.endswith("_at") and isinstance(value, str):
             context[key] = parse_datetime(value) or value
+        elif key.endswith("documents") and isinstance(value, list):
+            context[key] = [DocumentLine(item) if isinstance(item, dict) else item for item in value]
     context["kind"] = notification.kind
     return context
 
 
 def render(notification: Notification) -> tuple[str, str]:
-    """(subject, text) from ``notifications/<kind>.<channel>.txt``; an e-mail's first line is its subject."""
-    text = render_to_string(
-        f"notifications/{notification.kind}.{notification.channel}.txt", template_context(notification)
-    ).strip()
+    """(subject, text) from ``notifications/<kind>.<channel>.txt``; an e-mail's first line is its subject.
+
+    The templates are plain text: rendered without HTML autoescaping ("&" stays "&"). An SMS is
+    sent without diacritics (the names it carries included) so it fits one 160-character message.
+    """
+    template = get_template(f"notifications/{notification.kind}.{notification.channel}.txt")
+    text = template.template.render(Context(template_context(notification), autoescape=False)).strip()
+    if notification.channel == NotificationChannel.SMS:
+        text = unaccent(text)
     if notification.channel == NotificationChannel.EMAIL:
         subject, _, body = text.partition("\n")
         return subject.strip(), body.strip() + "\n"

@@ -11,6 +11,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from core.text import mask_phone
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,10 +26,11 @@ class BaseSMSBackend:
 
 
 class LoggingSMSBackend(BaseSMSBackend):
-    """The default: writes the message to the log, for development and for provinces without SMS."""
+    """The default: writes the message to the log, for development and for provinces without SMS.
+    The number is masked (``09******78``): a log is no place for the applicant's phone."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
 @lru_cache(maxsize=4)

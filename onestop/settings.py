@@ -289,3 +289,47 @@ ONESTOP_EXTENSION_NOTICE_WORKING_DAYS = env.int("ONESTOP_EXTENSION_NOTICE_WORKIN
 ONESTOP_PUBLIC_BASE_URL = env.str("ONESTOP_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The place printed before the date on every form ("Huế, ngày 02 tháng 03 năm 2026"); empty = dots.
 ONESTOP_FORMS_PLACE = env.str("ONESTOP_FORMS_PLACE", default="")
+
+# --- Input limits and log masking (issue 10; README "Input limits") ---
+# The largest request body any endpoint reads (bytes): the API's parsers answer 413 above it, and
+# Django's own form parsing gets the same bound. The other limits are constants in core/limits.py.
+ONESTOP_MAX_REQUEST_BYTES = env.int("ONESTOP_MAX_REQUEST_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = ONESTOP_MAX_REQUEST_BYTES
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "api.parsers.JSONParser",
+    "api.parsers.FormParser",
+    "api.parsers.MultiPartParser",
+]
+# Lookup keys never reach a log: every handler masks "key=…" (core/logmask.py), including the
+# development server's request lines; gunicorn's access log does the same (gunicorn.conf.py).
+LOGGING["filters"] = {"mask_secrets": {"()": "core.logmask.MaskSecretsFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["mask_secrets"]
+LOGGING["formatters"] = {
+    "django.server": {
+        "()": "django.utils.log.ServerFormatter",
+        "format": "[{server_time}] {message}",
+        "style": "{",
+    }
+}
+LOGGING["handlers"]["django.server"] = {
+    "class": "logging.StreamHandler",
+    "formatter": "django.server",
+    "filters": ["mask_secrets"],
+}
+# Django's own defaults put an unmasked console handler (DEBUG) and the admins' e-mail on "django";
+# here its records go to the root's masked console only once, and the e-mail is masked too.
+LOGGING["filters"]["require_debug_false"] = {"()": "django.utils.log.RequireDebugFalse"}
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "filters": ["require_debug_false", "mask_secrets"],
+    "level": "ERROR",
+}
+LOGGING["loggers"] = {
+    "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+}
+# Every operation that reads a body documents the 413 of the body limit (api/schema.py).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "api.schema.document_body_limit",
+]

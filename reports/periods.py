@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from core.exceptions import InvalidInput
+from core.limits import MAX_YEAR, MIN_YEAR
+
+_YEARS = f"{MIN_YEAR}–{MAX_YEAR}"
 
 PERIOD_KINDS = ("month", "quarter", "half", "year")
 _PERIOD_COUNTS = {"month": 12, "quarter": 4, "half": 2, "year": 1}
@@ -30,8 +33,10 @@ class Period:
 
 def make_period(*, date_from: dt.date, date_to: dt.date, tz: ZoneInfo, label: str = "") -> Period:
     for name, day in (("from", date_from), ("to", date_to)):
-        if not 1900 <= day.year <= 9998:
-            raise InvalidInput(f"Năm của {name} phải từ 1900 đến 9998.", fields={name: ["Năm 1900–9998."]})
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise InvalidInput(
+                f"Năm của {name} phải trong khoảng {_YEARS}.", fields={name: [f"Năm {_YEARS}."]}
+            )
     if date_to < date_from:
         raise InvalidInput(
             "Ngày kết thúc phải không trước ngày bắt đầu.", fields={"to": ["Phải không trước 'from'."]}
@@ -49,8 +54,8 @@ def shortcut_dates(*, kind: str, year: int, number: int | None) -> tuple[dt.date
             f"period phải là một trong {', '.join(PERIOD_KINDS)}.",
             fields={"period": [f"Giá trị hợp lệ: {', '.join(PERIOD_KINDS)}."]},
         )
-    if not 1900 <= year <= 9998:
-        raise InvalidInput("Năm không hợp lệ.", fields={"year": ["Năm không hợp lệ."]})
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(f"Năm phải trong khoảng {_YEARS}.", fields={"year": [f"Năm {_YEARS}."]})
     if kind == "year":
         return dt.date(year, 1, 1), dt.date(year, 12, 31), f"Năm {year}"
     count = _PERIOD_COUNTS[kind]

@@ -53,9 +53,10 @@ from .signals import emit
 LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from a printed receipt
 LOOKUP_KEY_LENGTH = 10
 
-PERSON_ID_RE = re.compile(r"^\d{12}$")  # căn cước công dân
-TAX_CODE_RE = re.compile(r"^\d{10}(\d{3})?$")  # mã số thuế / mã số doanh nghiệp (13 = branch)
-PHONE_RE = re.compile(r"^0\d{9,10}$")
+# ASCII digits only: ``\d`` alone also matches full-width and Arabic-Indic digits.
+PERSON_ID_RE = re.compile(r"^\d{12}$", re.ASCII)  # căn cước công dân
+TAX_CODE_RE = re.compile(r"^\d{10}(\d{3})?$", re.ASCII)  # mã số thuế / mã số doanh nghiệp (13 = branch)
+PHONE_RE = re.compile(r"^0\d{9,10}$", re.ASCII)
 
 
 # --- helpers ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from core.exceptions import InvalidInput, NotFound
+from core.text import unaccent
 from notifications.delivery import backoff_seconds, deliver
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notify_dossier_event
@@ -53,7 +54,7 @@ def test_receipt_goes_by_email_and_sms_in_vietnamese(dossier, sms, django_captur
     assert sms_backends.sent == [
         (
             "0912345678",
-            f"{dossier.procedure.receiving_agency.name} da tiep nhan ho so "
+            f"{unaccent(dossier.procedure.receiving_agency.name)} da tiep nhan ho so "
             f"{dossier.code}. Hen tra ket qua: 16:00 10/03/2026.",
         )
     ]
