@@ -1,0 +1,43 @@
+"""The navigation every staff page shows (also the leadership pages that extend the base layout)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+
+from workflows import clock
+from workflows.permissions import Action, can
+
+from . import queues
+
+
+class Nav:
+    """Computed on first use only, so a page that shows no menu runs no query for it."""
+
+    def __init__(self, request):
+        self.user = request.user
+
+    @cached_property
+    def menu(self) -> list[dict]:
+        if not self.user.is_authenticated:
+            return []
+        from procedures.calendar_loader import get_calendar
+
+        return queues.menu(self.user, now=clock.now(), calendar=get_calendar())
+
+    @cached_property
+    def can_dashboard(self) -> bool:
+        return can(self.user, Action.VIEW_AGENCY_REPORTS)
+
+    @cached_property
+    def can_board(self) -> bool:
+        return can(self.user, Action.VIEW_MONITORING)
+
+    @cached_property
+    def can_register(self) -> bool:
+        return "reception" in queues.groups_for(self.user)
+
+
+def nav(request) -> dict:
+    return {"nav": Nav(request), "LANGUAGES_AVAILABLE": settings.LANGUAGES}
