@@ -63,7 +63,10 @@ def test_two_agencies_from_desk_to_citizen(page, live_server, staff, procedure):
     assert re.fullmatch(r"[\w.]+-\d{6}-\d{4}", code) and len(key) == 10
     screenshot(page, "02-receipt")
     # The receipt's PDF comes from the printing app's endpoint.
-    assert page.get_attribute("[data-testid=receipt-pdf]", "href") == f"/api/v1/dossiers/{code}/forms/receipt.pdf"
+    assert (
+        page.get_attribute("[data-testid=receipt-pdf]", "href")
+        == f"/api/v1/dossiers/{code}/forms/receipt.pdf"
+    )
     # The key is shown once: reloading the page no longer shows it.
     page.reload()
     assert page.locator("[data-testid=lookup-key]").inner_text().strip() != key

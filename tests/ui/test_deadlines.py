@@ -53,7 +53,9 @@ def test_deadline_counts_working_hours_only(settings, db):
         assert (late.state, late.text) == (OVERDUE, "quá hạn 1 ngày")
         far = deadline_of(local(2026, 3, 20, 9, 0), now=local(2026, 3, 9, 8, 0), calendar=calendar)
         assert far.state == NORMAL
-        paused = deadline_of(local(2026, 3, 6, 9, 0), now=local(2026, 3, 9, 8, 0), calendar=calendar, paused=True)
+        paused = deadline_of(
+            local(2026, 3, 6, 9, 0), now=local(2026, 3, 9, 8, 0), calendar=calendar, paused=True
+        )
         assert paused.state == PAUSED
 
 

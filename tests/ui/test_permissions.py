@@ -73,7 +73,9 @@ def test_other_agencies_see_no_row_of_the_dossier(register, staff, login):
         client = login(staff[role])
         for url in ["/dossiers/", "/tasks/?queue=unclaimed", f"/dossiers/?search={dossier.code}"]:
             assert f">{dossier.code}</a>" not in client.get(url).content.decode(), (role, url)
-    assert f">{dossier.code}</a>" in login(staff["specialist"]).get("/tasks/?queue=unclaimed").content.decode()
+    assert (
+        f">{dossier.code}</a>" in login(staff["specialist"]).get("/tasks/?queue=unclaimed").content.decode()
+    )
 
 
 def test_buttons_follow_the_permissions(register, staff, login):
