@@ -7,9 +7,9 @@ import urllib.parse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from api.pagination import EstimatingPaginator
 from core.exceptions import DomainError
 from procedures.calendar_loader import get_calendar
 from workflows import clock
@@ -58,8 +58,12 @@ def done(request, message: str, to: str):
     return redirect(to)
 
 
-def page_of(request, queryset, *, size: int = PAGE_SIZE):
-    paginator = Paginator(queryset, size)
+def page_of(request, queryset, *, size: int = PAGE_SIZE, known_count: int | None = None):
+    """One page of ``queryset``, counted like the API's lists: ``known_count`` when the caller has
+    a cheaper count, PostgreSQL's estimate for an unfiltered big table, else ``COUNT(*)``."""
+    paginator = EstimatingPaginator(queryset, size)
+    if known_count is not None:
+        paginator.count = known_count
     return paginator.get_page(request.GET.get("page"))
 
 

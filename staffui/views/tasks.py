@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import InvalidInput, NotFound
-from core.roles import has_role
 from procedures.calendar_loader import get_calendar
 from workflows import clock, selectors, services
 from workflows.models import Decision, DossierStatus, DossierTask, TaskStatus
@@ -163,14 +162,3 @@ def task_reassign(request, task_id: int):
     return done(
         request, _("Task handed to %(user)s.") % {"user": target.get_full_name() or target.username}, back
     )
-
-
-__all__ = [
-    "task_queue",
-    "task_detail",
-    "task_claim",
-    "task_release",
-    "task_decide",
-    "task_reassign",
-    "has_role",
-]
