@@ -35,6 +35,10 @@ class Nav:
         return can(self.user, Action.VIEW_MONITORING)
 
     @cached_property
+    def can_process(self) -> bool:
+        return "processing" in queues.groups_for(self.user)
+
+    @cached_property
     def can_register(self) -> bool:
         return "reception" in queues.groups_for(self.user)
 

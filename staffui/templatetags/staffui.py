@@ -16,6 +16,14 @@ def vndt(value):
 
 
 @register.filter
+def vntime(value):
+    """``HH:mm`` on the office clock."""
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%H:%M")
+
+
+@register.filter
 def vndate(value):
     if not value:
         return ""

@@ -165,3 +165,39 @@ def test_refusal(page, live_server, staff, procedure):  # noqa: F811
     screenshot(page, "10-refused-returned")
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RETURNED
+
+
+def test_board_search_and_language_switch(page, live_server, staff, procedure):  # noqa: F811
+    base = live_server.url
+    from procedures.calendar import add_working_time
+    from procedures.calendar_loader import get_calendar
+    from workflows import clock
+
+    # Back-dated paper dossiers: the first step (16 working hours) of two is overdue, one due soon.
+    for number, hours_ago in enumerate((30, 20, 10)):
+        services.dossier_register(
+            procedure=procedure,
+            applicant={**APPLICANT, "name": f"Lê Văn {number}"},
+            channel="online",
+            received_at=add_working_time(clock.now(), -hours_ago, calendar=get_calendar()),
+            by=staff["reception"],
+        )
+    page.goto(f"{base}/login/")
+    screenshot(page, "00-login")
+    log_in(page, base, staff["supervisor"])
+    assert page.url.endswith("/board/")
+    assert page.locator("[data-testid=board] tr.due-overdue").count() == 2
+    assert page.locator("[data-testid=board] tr.due-soon").count() == 1
+    screenshot(page, "11-board")
+    page.goto(f"{base}/dossiers/")
+    page.fill("input[name=search]", "Lê Văn 1")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=dossier-list] tbody tr").count() == 1
+    screenshot(page, "12-dossier-search")
+    page.select_option("#lang-select", "en")
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().strip() == "Dossiers"
+    screenshot(page, "13-dossiers-english")
