@@ -108,8 +108,9 @@ def queryset(slug: str, *, user, now: dt.datetime, calendar) -> QuerySet:
 def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
     """The menu: per group its queues with a count; one COUNT per queue, cached briefly per user."""
     groups = groups_for(user)
-    key = f"staffui:counts:{user.pk}:{','.join(groups)}"
-    counts = cache.get(key)
+    key = counts_key(user)
+    cached = cache.get(key)
+    counts = cached[1] if cached and cached[0] == groups else None
     if counts is None:
         counts = {}
         for queue in QUEUES:
@@ -118,7 +119,7 @@ def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
                     counts[queue.slug] = total
                 else:
                     counts[queue.slug] = queryset(queue.slug, user=user, now=now, calendar=calendar).count()
-        cache.set(key, counts, COUNT_SECONDS)
+        cache.set(key, (groups, counts), COUNT_SECONDS)
     return [
         {
             "slug": group,
@@ -131,6 +132,15 @@ def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
         }
         for group in groups
     ]
+
+
+def counts_key(user) -> str:
+    return f"staffui:counts:{user.pk}"
+
+
+def forget_counts(user) -> None:
+    """After the user's own change their menu is counted afresh (others' may lag COUNT_SECONDS)."""
+    cache.delete(counts_key(user))
 
 
 def visible_count(user) -> int | None:

@@ -15,6 +15,7 @@ from procedures.calendar_loader import get_calendar
 from workflows import clock
 
 from ..deadlines import deadline_of
+from ..queues import forget_counts
 
 PAGE_SIZE = 25
 
@@ -54,6 +55,7 @@ def safe_back(request) -> str:
 
 
 def done(request, message: str, to: str):
+    forget_counts(request.user)
     messages.success(request, message)
     return redirect(to)
 

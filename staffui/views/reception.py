@@ -17,6 +17,7 @@ from workflows.models import ApplicantKind, Channel
 from workflows.permissions import Action, require
 
 from ..forms_for import forms_for
+from ..queues import forget_counts
 from .common import staff_page
 from .dossiers import parse_local
 
@@ -99,11 +100,13 @@ def register(request):
     if request.POST.get("action") == "refuse":
         reasons = [line.strip() for line in request.POST.get("reasons", "").splitlines() if line.strip()]
         dossier = services.dossier_refuse_at_intake(reasons=reasons, **common)
+        forget_counts(request.user)
         return redirect(reverse("staffui:dossier", args=[dossier.code]))
     dossier, key = services.dossier_register(**common)
     # The key is shown once, on the next page; only its hash is stored.
     request.session.setdefault(SESSION_KEYS, {})[dossier.code] = key
     request.session.modified = True
+    forget_counts(request.user)
     return redirect(reverse("staffui:registered", args=[dossier.code]))
 
 

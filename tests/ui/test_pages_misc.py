@@ -187,3 +187,17 @@ def test_demo_staff_log_in_without_is_staff(client, db):
         client.post("/logout/")
         client.post("/login/", {"username": name, "password": "demo1234"})
         assert client.get("/").url == home
+
+
+def test_the_menu_counts_follow_the_users_own_change(register, staff, login):
+    dossier, _key = register()
+    task = DossierTask.objects.get(dossier=dossier)
+    client = login(staff["specialist"])
+
+    def count(slug):
+        page = client.get("/tasks/").content.decode()
+        return int(re.search(rf'data-queue="{slug}"[^>]*>[^<]*<span class="count">(\d+)<', page).group(1))
+
+    assert (count("mine"), count("unclaimed")) == (0, 1)
+    client.post(f"/tasks/{task.pk}/claim/")
+    assert (count("mine"), count("unclaimed")) == (1, 0)
