@@ -78,12 +78,17 @@ def queryset(slug: str, *, user, now: dt.datetime, calendar) -> QuerySet:
         }[slug]
         return selectors.dossier_list(user=user, status=status, agency=agency_id)
     if slug == "mine":
-        return selectors.inbox_for(user=user, assigned="me")
+        return selectors.inbox_for(user=user, assigned="me").select_related("dossier__procedure")
     if slug == "unclaimed":
-        return selectors.inbox_for(user=user, assigned="none").filter(agency_id=agency_id)
+        return (
+            selectors.inbox_for(user=user, assigned="none")
+            .filter(agency_id=agency_id)
+            .select_related("dossier__procedure")
+        )
     if slug == "inter":
         return (
             selectors.inbox_for(user=user)
+            .select_related("dossier__procedure")
             .filter(agency_id=agency_id)
             .exclude(dossier__receiving_agency_id=agency_id)
         )
@@ -91,7 +96,9 @@ def queryset(slug: str, *, user, now: dt.datetime, calendar) -> QuerySet:
         tasks = DossierTask.objects.filter(owner=user, status=TaskStatus.DONE)
         if slug == "returned":
             tasks = tasks.filter(decision__in=[Decision.SEND_BACK, Decision.REQUEST_SUPPLEMENT])
-        return tasks.select_related("dossier", "step", "agency", "owner").order_by("-finished_at", "-id")
+        return tasks.select_related("dossier__procedure", "step", "agency", "owner").order_by(
+            "-finished_at", "-id"
+        )
     if slug == "overdue":
         return selectors.dossier_list(user=user, overdue=True, as_of=now).order_by("due_at", "id")
     if slug == "soon":

@@ -203,3 +203,46 @@ def test_rows_are_coloured_by_deadline(register, staff, login, clock):
     clock.set(2026, 3, 4, 10, 0)
     page = client.get("/tasks/?queue=unclaimed").content.decode()
     assert "due-overdue" in page and "quá hạn 2 giờ" in page
+
+
+def test_control_sheet_has_one_row_per_hand_off(register, staff, login):
+    from staffui.sheet import control_sheet
+    from workflows import selectors, services
+
+    dossier, _key = register()
+    for user in ("specialist", "specialist_b", "head"):
+        services.task_complete(task=_open_task(dossier), by=staff[user], decision="approve")
+    services.dossier_return_result(dossier=dossier, by=staff["reception"])
+    rows = control_sheet(selectors.dossier_detail(user=staff["supervisor"], code=dossier.code))
+    assert [row.what for row in rows] == [
+        "Bộ phận Một cửa",
+        "Thẩm định hồ sơ",
+        "Lấy ý kiến Sở Tài chính",
+        "Lãnh đạo ký duyệt",
+        "Đã trả kết quả",
+    ]
+    assert [row.agency for row in rows] == [
+        "Sở Tư pháp",
+        "Sở Tư pháp",
+        "Sở Tài chính",
+        "Sở Tư pháp",
+        "Sở Tư pháp",
+    ]
+    assert all(row.handed_over_at for row in rows)
+    assert [row.who for row in rows] == [
+        "reception_a",
+        "specialist_a",
+        "specialist_b",
+        "head_a",
+        "reception_a",
+    ]
+    assert {row.verdict_code for row in rows[1:]} == {"early"}
+    # Each hand-over is the next row's receipt.
+    assert all(rows[i].handed_over_at == rows[i + 1].received_at for i in range(3))
+    page = login(staff["reception"]).get(f"/dossiers/{dossier.code}/").content.decode()
+    assert page.count("<tr><td>Sở T") == 5
+
+
+def test_a_bad_search_date_is_reported(staff, login):
+    page = login(staff["reception"]).get("/dossiers/?received_from=31/02/2026").content.decode()
+    assert 'class="msg error"' in page
