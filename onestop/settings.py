@@ -127,6 +127,7 @@ USE_I18N = True
 USE_TZ = True
 # Vietnamese number formats (1.234.567,5) in templates; dates on staff pages are dd/mm/yyyy HH:mm.
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["staffui.formats"]
 
 # The staff UI's session login (staffui): Django's auth views at /login/ and /logout/.
 LOGIN_URL = "staffui:login"

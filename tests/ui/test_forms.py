@@ -36,9 +36,13 @@ def _register_form(procedure, **extra) -> dict:
 
 
 def test_register_shows_code_key_and_receipt_once(procedure, staff, login, clock):
+    version = procedure.current_version
+    version.fee = 1250000
+    version.save(update_fields=["fee"])
     client = login(staff["reception"])
     page = client.get(f"/reception/?procedure={procedure.code}").content.decode()
     assert "Tờ khai đề nghị" in page and "Bản sao chứng thực" in page
+    assert "1.250.000 đ" in page  # Vietnamese number format
     assert "11/03/2026 08:00" in page  # 7 working days from Monday 2 March 08:00
     response = client.post("/reception/register/", _register_form(procedure))
     dossier = Dossier.objects.get()
