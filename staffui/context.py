@@ -17,6 +17,7 @@ class Nav:
 
     def __init__(self, request):
         self.user = request.user
+        self.request = request
 
     @cached_property
     def menu(self) -> list[dict]:
@@ -24,7 +25,15 @@ class Nav:
             return []
         from procedures.calendar_loader import get_calendar
 
-        return queues.menu(self.user, now=clock.now(), calendar=get_calendar())
+        menu = queues.menu(self.user, now=clock.now(), calendar=get_calendar())
+        # The queue on screen shows its exact count, never a cached one behind its own rows.
+        exact = getattr(self.request, "staffui_queue_count", None)
+        if exact is not None:
+            for group in menu:
+                for queue in group["queues"]:
+                    if queue["slug"] == exact[0]:
+                        queue["count"] = exact[1]
+        return menu
 
     @cached_property
     def can_dashboard(self) -> bool:

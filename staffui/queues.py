@@ -22,7 +22,7 @@ from workflows import selectors
 from workflows.models import Decision, DossierStatus, DossierTask, TaskStatus
 from workflows.permissions import Action, can, visible_dossiers
 
-COUNT_SECONDS = 20  # the menu's counts may lag this long behind; the lists themselves never do
+COUNT_SECONDS = 10  # the menu's other counts may lag this long behind; the lists themselves never do
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ def dossier_list(request):
             received_to=filters.get("received_to"),
         )
     page = page_of(request, rows, known_count=known_count)
+    if slug:
+        request.staffui_queue_count = (slug, page.paginator.count)
     with_deadlines(
         page.object_list,
         due=lambda d: d.due_at if d.status in OPEN_STATUSES else None,

@@ -224,3 +224,17 @@ def test_the_menu_counts_follow_the_users_own_change(register, staff, login):
     assert (count("mine"), count("unclaimed")) == (0, 1)
     client.post(f"/tasks/{task.pk}/claim/")
     assert (count("mine"), count("unclaimed")) == (1, 0)
+
+
+def test_the_queue_on_screen_shows_its_exact_count(register, staff, login):
+    dossier, _key = register()
+    desk = login(staff["reception"])
+    desk.get("/reception/")  # the menu's counts are cached now: nothing waits for hand-back
+    services.task_complete(
+        task=DossierTask.objects.get(dossier=dossier),
+        by=staff["specialist"],
+        decision="refuse",
+        reasons=["Không đủ điều kiện"],
+    )
+    page = desk.get("/dossiers/?queue=results").content.decode()
+    assert re.search(r'data-queue="results"[^>]*>[^<]*<span class="count">1<', page)
