@@ -68,6 +68,11 @@ class LoginView(auth_views.LoginView):
             return self.render_to_response(self.get_context_data(form=self.form_class(request)), status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        # A success forgets the username's failures (the address's count stands).
+        cache.delete(_keys(self.request, self.request.POST.get("username", ""))[1][0])
+        return super().form_valid(form)
+
     def form_invalid(self, form):
         record_failure(self.request, self.request.POST.get("username", ""))
         return super().form_invalid(form)

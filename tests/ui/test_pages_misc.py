@@ -38,6 +38,16 @@ def test_failed_logins_are_throttled_per_username(client, staff):
     assert client.post("/login/", {"username": "head_a", "password": PASSWORD}).status_code == 302
 
 
+def test_a_successful_login_forgets_the_usernames_failures(client, staff):
+    for _ in range(4):
+        client.post("/login/", {"username": "specialist_a", "password": "wrong"})
+    assert client.post("/login/", {"username": "specialist_a", "password": PASSWORD}).status_code == 302
+    client.post("/logout/")
+    for _ in range(4):
+        client.post("/login/", {"username": "specialist_a", "password": "wrong"})
+    assert client.post("/login/", {"username": "specialist_a", "password": PASSWORD}).status_code == 302
+
+
 def test_failed_logins_are_throttled_per_address(client, staff, settings):
     for number in range(20):
         client.post("/login/", {"username": f"nobody{number}", "password": "wrong"})
