@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "staffui.context.nav",
             ],
         },
     },
@@ -126,6 +128,14 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# Vietnamese number formats (1.234.567,5) in templates; dates on staff pages are dd/mm/yyyy HH:mm.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["staffui.formats"]
+
+# The staff UI's session login (staffui): Django's auth views at /login/ and /logout/.
+LOGIN_URL = "staffui:login"
+LOGIN_REDIRECT_URL = "staffui:home"
+LOGOUT_REDIRECT_URL = "staffui:login"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
