@@ -1,5 +1,8 @@
 import pytest
 
+# The headless-Chromium fixtures (``browser``, ``page``) of the UI's end-to-end tests.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _celery_eager(settings):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+import printing
 from core.exceptions import InvalidInput
 from procedures.calendar_loader import get_calendar
 from workflows import clock, selectors, services
@@ -22,7 +23,6 @@ from workflows.permissions import Action, allowed_actions, visible_dossiers_coun
 
 from .. import queues
 from ..deadlines import deadline_of
-from ..forms_for import forms_for
 from ..sheet import control_sheet
 from .common import done, page_of, query_without_page, staff_page, with_deadlines
 
@@ -118,7 +118,7 @@ def dossier_context(request, dossier) -> dict:
         "pauses": pauses,
         "open_pause": open_pause,
         "extension": extension,
-        "forms": forms_for(dossier),
+        "forms": printing.urls_for(dossier),
         "personal": Action.VIEW_PERSONAL_DATA in allowed,
         "can": {
             "supplement": status == DossierStatus.WAITING_SUPPLEMENT and Action.RECEIVE_SUPPLEMENT in allowed,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import InvalidInput, NotAllowed, NotFound
 from core.roles import agency_id_of
+from printing.registry import form_url
 from procedures.due_dates import quote_due_at
 from procedures.selectors import procedure_get, procedure_list
 from workflows import clock, selectors, services
 from workflows.models import ApplicantKind, Channel
 from workflows.permissions import Action, require
 
-from ..forms_for import forms_for
 from ..queues import forget_counts
 from .common import staff_page
 from .dossiers import parse_local
@@ -118,7 +120,9 @@ def registered(request, code: str):
     request.session.modified = True
     if dossier.created_by_id != request.user.pk:
         raise NotFound(_("No such dossier."))
-    receipt = next(url for slug, _title, url in forms_for(dossier) if slug == "receipt")
+    # The receipt printed now carries the key (and its QR code the citizen's link with it); a later
+    # copy cannot, since only the key's hash is kept.
+    receipt = form_url(dossier.code, "receipt") + (f"?{urlencode({'key': key})}" if key else "")
     return render(
         request,
         "staffui/registered.html",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import browser, page, screenshot  # noqa: F401
+from tests.browser import screenshot
 from workflows import services
 
 from .conftest import APPLICANT, open_task

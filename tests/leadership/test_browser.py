@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.browser import browser, page, screenshot  # noqa: F401
+from tests.browser import screenshot
 
 from .conftest import JULY
 

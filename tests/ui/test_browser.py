@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser import browser, page, screenshot  # noqa: F401
+from tests.browser import screenshot
 from tests.ui.conftest import APPLICANT, PASSWORD
 from workflows import services
 from workflows.models import Dossier, DossierStatus
@@ -62,11 +62,12 @@ def test_two_agencies_from_desk_to_citizen(page, live_server, staff, procedure):
     key = page.locator("[data-testid=lookup-key]").inner_text().strip()
     assert re.fullmatch(r"[\w.]+-\d{6}-\d{4}", code) and len(key) == 10
     screenshot(page, "02-receipt")
-    # The receipt's PDF comes from the printing app's endpoint.
-    assert (
-        page.get_attribute("[data-testid=receipt-pdf]", "href")
-        == f"/api/v1/dossiers/{code}/forms/receipt.pdf"
-    )
+    # The receipt's PDF comes from the printing app's endpoint, with the key printed on it.
+    href = page.get_attribute("[data-testid=receipt-pdf]", "href")
+    assert href == f"/api/v1/dossiers/{code}/forms/receipt.pdf?key={key}"
+    pdf = page.request.get(base + href)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
     # The key is shown once: reloading the page no longer shows it.
     page.reload()
     assert page.locator("[data-testid=lookup-key]").inner_text().strip() != key
