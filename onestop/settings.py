@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "viewflow",
     "viewflow.workflow",
     "core",
@@ -206,6 +207,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "One-stop shop (Một cửa, một cửa liên thông) workflow engine.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc served from the app's static files (drf-spectacular-sidecar), no CDN;
+    # no online validator badge either (it would call validator.swagger.io).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "PATH_CONVERTER_OVERRIDES": {"code": str},
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "procedures.models.DocumentKind.choices",
