@@ -39,3 +39,15 @@ def _fast_password_hasher(settings):
     """PBKDF2 with its production work factor took three quarters of the suite's time; the tests
     check who may log in, not the hash's strength (production keeps Django's default hashers)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """A test that made Redis unreachable must not leave the next test on the fallbacks."""
+    from core.outage import broker_breaker, cache_breaker
+
+    cache_breaker.reset()
+    broker_breaker.reset()
+    yield
+    cache_breaker.reset()
+    broker_breaker.reset()

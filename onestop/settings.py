@@ -176,8 +176,39 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Redis down must not stop the desk (core/outage.py): short timeouts, no connection or publish
+# retry loop in a request; the outbox re-queues what could not be queued once the broker is back.
+ONESTOP_REDIS_TIMEOUT = env.float("ONESTOP_REDIS_TIMEOUT", default=0.5)
+ONESTOP_REDIS_RETRY_SECONDS = env.float("ONESTOP_REDIS_RETRY_SECONDS", default=5.0)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = ONESTOP_REDIS_TIMEOUT
+
+
+def redis_broker_options(timeout: float) -> dict:
+    """Transport options of a Redis broker: a producer connects once (the worker's consumer has
+    its own retry loop), with short socket timeouts."""
+    return {
+        "visibility_timeout": 3600,
+        "max_retries": 0,
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+    }
+
+
+def redis_cache(url: str, timeout: float) -> dict:
+    """Django's Redis cache at ``url`` with short socket timeouts."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+    }
+
+
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_broker_options(ONESTOP_REDIS_TIMEOUT)
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache(REDIS_URL, ONESTOP_REDIS_TIMEOUT)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
