@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -51,3 +53,52 @@ def _closed_breakers():
     yield
     cache_breaker.reset()
     broker_breaker.reset()
+
+
+# --- ONESTOP_REQUIRE_SERVICES: in a mode that has the services, a test that needs them must not skip.
+# CI sets it (.ci/run); a developer without PostgreSQL or Redis leaves it unset and sees the skips.
+REQUIRABLE_SERVICES = {
+    "postgres": "PostgreSQL (DATABASE_URL)",
+    "redis": "Redis (REDIS_URL)",
+    "redis_server": "the redis-server binary",
+    "browser": "chromium and chromedriver",
+}
+
+
+def required_services() -> set[str]:
+    value = os.environ.get("ONESTOP_REQUIRE_SERVICES", "")
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - set(REQUIRABLE_SERVICES)
+    if unknown:
+        raise pytest.UsageError(
+            f"ONESTOP_REQUIRE_SERVICES: unknown {sorted(unknown)}; choose from {sorted(REQUIRABLE_SERVICES)}"
+        )
+    return names
+
+
+def pytest_sessionstart(session):
+    """Refuse to start when a required service is not even configured (e.g. CI lost DATABASE_URL)."""
+    required = required_services()
+    if "postgres" in required:
+        from django.conf import settings
+
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise pytest.UsageError(
+                "ONESTOP_REQUIRE_SERVICES lists postgres but DATABASE_URL is not PostgreSQL"
+            )
+    if "redis" in required and not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError("ONESTOP_REQUIRE_SERVICES lists redis but REDIS_URL is not set")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skipped test marked with a required service (``@pytest.mark.postgres`` …) fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    needs = sorted({mark.name for mark in item.iter_markers()} & required_services())
+    if needs:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped although ONESTOP_REQUIRE_SERVICES lists {', '.join(needs)}: {reason}"

@@ -17,7 +17,7 @@ from .desk import walk_the_desk
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.needs_redis_server,
+    pytest.mark.redis_server,
     pytest.mark.skipif(not REDIS_SERVER, reason="redis-server is not installed: the outage test starts one"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
@@ -89,6 +89,7 @@ def test_the_desk_keeps_working_when_redis_dies_mid_test(own_redis, staff, as_us
         print(f"\n[redis outage] the desk's 8 requests: {up * 1000:.0f} ms up, {elapsed * 1000:.0f} ms down")
 
 
+@pytest.mark.postgres
 def test_what_could_not_be_queued_is_delivered_once_redis_is_back(own_redis, staff, as_user, procedure):
     if connection.vendor != "postgresql":
         pytest.skip(
