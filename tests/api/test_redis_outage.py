@@ -45,15 +45,15 @@ def own_redis(tmp_path, settings):
     settings.CACHES = {"default": project_settings.redis_cache(server.url, timeout)}
     settings.CELERY_BROKER_URL = server.url
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = project_settings.redis_broker_options(timeout)
+    # The result backend stays as it is: Celery caches it per thread, and the tasks queued here
+    # ignore their results.
     previous = {
-        name: app.conf[name]
-        for name in ("broker_url", "broker_transport_options", "task_always_eager", "result_backend")
+        name: app.conf[name] for name in ("broker_url", "broker_transport_options", "task_always_eager")
     }
     app.conf.update(
         broker_url=server.url,
         broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
         task_always_eager=False,
-        result_backend=server.url,
     )
     forget_broker_connections(app)
     yield server

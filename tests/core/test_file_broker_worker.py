@@ -7,7 +7,7 @@ shared by this process and the worker, as `make run` shares `var/`.
 import uuid
 
 import pytest
-from celery.result import allow_join_result
+from celery.result import AsyncResult, allow_join_result
 
 from tests.celery_worker import running_worker
 
@@ -20,7 +20,8 @@ def file_broker(tmp_path):
     folders = {name: tmp_path / "celery" / name for name in ("queue", "processed", "results", "control")}
     for folder in folders.values():
         folder.mkdir(parents=True)
-    names = ("broker_url", "broker_transport_options", "result_backend", "task_always_eager")
+    # Not the result backend: Celery caches it per thread; the test reads the worker's results itself.
+    names = ("broker_url", "broker_transport_options", "task_always_eager")
     previous = {name: app.conf[name] for name in names}
     app.conf.update(
         broker_url="filesystem://",
@@ -31,7 +32,6 @@ def file_broker(tmp_path):
             "control_folder": str(folders["control"]),
             "store_processed": False,
         },
-        result_backend=f"file://{folders['results']}",
         task_always_eager=False,
     )
     app._after_fork()  # forget pooled connections to the previous broker
@@ -47,10 +47,15 @@ def file_broker(tmp_path):
 
 
 def test_a_worker_on_the_file_broker_runs_a_queued_task(file_broker):
-    from core.tasks import ping
+    from celery.backends.filesystem import FilesystemBackend
 
+    from core.tasks import ping
+    from onestop.celery import app
+
+    # Celery keeps the result backend it first built; read the result from the worker's folder.
+    backend = FilesystemBackend(app=app, url=file_broker["CELERY_RESULT_BACKEND"])
     token = uuid.uuid4().hex
     with running_worker(extra_env=file_broker) as queue:
-        result = ping.apply_async(args=[token], queue=queue)
+        sent = ping.apply_async(args=[token], queue=queue)
         with allow_join_result():
-            assert result.get(timeout=60) == token
+            assert AsyncResult(sent.id, backend=backend, app=app).get(timeout=60) == token
