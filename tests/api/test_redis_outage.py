@@ -39,17 +39,18 @@ def own_redis(tmp_path, settings):
     settings.py configures them for REDIS_URL."""
     from onestop.celery import app
 
+    # Read before the settings change: Celery's configuration reads Django's settings live. The
+    # result backend stays as it is (Celery caches it per thread; the tasks queued here ignore
+    # their results).
+    previous = {
+        name: app.conf[name] for name in ("broker_url", "broker_transport_options", "task_always_eager")
+    }
     server = RedisServer(tmp_path)
     server.start()
     timeout = settings.ONESTOP_REDIS_TIMEOUT
     settings.CACHES = {"default": project_settings.redis_cache(server.url, timeout)}
     settings.CELERY_BROKER_URL = server.url
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = project_settings.redis_broker_options(timeout)
-    # The result backend stays as it is: Celery caches it per thread, and the tasks queued here
-    # ignore their results.
-    previous = {
-        name: app.conf[name] for name in ("broker_url", "broker_transport_options", "task_always_eager")
-    }
     app.conf.update(
         broker_url=server.url,
         broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
