@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 # The headless-Chromium fixtures (``browser``, ``page``) of the UI's end-to-end tests.
@@ -42,3 +44,67 @@ def _fast_password_hasher(settings):
     """PBKDF2 with its production work factor took three quarters of the suite's time; the tests
     check who may log in, not the hash's strength (production keeps Django's default hashers)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """A test that made Redis unreachable must not leave the next test on the fallbacks."""
+    from core.outage import broker_breaker, cache_breaker
+
+    cache_breaker.reset()
+    broker_breaker.reset()
+    yield
+    cache_breaker.reset()
+    broker_breaker.reset()
+
+
+# --- ONESTOP_REQUIRE_SERVICES: in a mode that has the services, a test that needs them must not skip.
+# CI sets it (.ci/run); a developer without PostgreSQL or Redis leaves it unset and sees the skips.
+REQUIRABLE_SERVICES = {
+    "postgres": "PostgreSQL (DATABASE_URL)",
+    "redis": "Redis (REDIS_URL)",
+    "redis_server": "the redis-server binary",
+    "browser": "chromium and chromedriver",
+}
+
+
+def required_services() -> set[str]:
+    value = os.environ.get("ONESTOP_REQUIRE_SERVICES", "")
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - set(REQUIRABLE_SERVICES)
+    if unknown:
+        raise pytest.UsageError(
+            f"ONESTOP_REQUIRE_SERVICES: unknown {sorted(unknown)}; choose from {sorted(REQUIRABLE_SERVICES)}"
+        )
+    return names
+
+
+def pytest_sessionstart(session):
+    """Refuse to start when a required service is not even configured (e.g. CI lost DATABASE_URL)."""
+    required = required_services()
+    if "postgres" in required:
+        from django.conf import settings
+
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise pytest.UsageError(
+                "ONESTOP_REQUIRE_SERVICES lists postgres but DATABASE_URL is not PostgreSQL"
+            )
+    if "redis" in required and not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError("ONESTOP_REQUIRE_SERVICES lists redis but REDIS_URL is not set")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skipped test marked with a required service (``@pytest.mark.postgres`` …) fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    # Only when the mode has everything the test needs (a PostgreSQL-and-Redis test may skip where
+    # only Redis is required).
+    needs = {mark.name for mark in item.iter_markers()} & set(REQUIRABLE_SERVICES)
+    if needs and needs <= required_services():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        listed = ", ".join(sorted(needs))
+        report.longrepr = f"skipped although ONESTOP_REQUIRE_SERVICES lists {listed}: {reason}"

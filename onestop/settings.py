@@ -24,16 +24,26 @@ ONESTOP_ENV = env.str("ONESTOP_ENV", default="development")
 IS_PRODUCTION = ONESTOP_ENV == "production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# The test client's "testserver" is added by Django's test set-up itself, never here.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# What Django's own check (security.W009) asks of a production key.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 
 
 def check_production_settings(*, is_production: bool, secret_key: str, debug: bool) -> None:
-    """Refuse a production start with a development secret key or DEBUG on."""
+    """Refuse a production start with a development or short secret key, or with DEBUG on."""
     if not is_production:
         return
     if not secret_key or secret_key == DEFAULT_SECRET_KEY:
         raise ImproperlyConfigured("ONESTOP_ENV=production needs SECRET_KEY set to a secret value.")
+    if len(secret_key) < SECRET_KEY_MIN_LENGTH or len(set(secret_key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        raise ImproperlyConfigured(
+            f"ONESTOP_ENV=production needs a SECRET_KEY of at least {SECRET_KEY_MIN_LENGTH} random "
+            "characters, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if debug:
         raise ImproperlyConfigured("ONESTOP_ENV=production refuses to start with DEBUG on.")
 
@@ -52,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "viewflow",
     "viewflow.workflow",
     "core",
@@ -181,8 +192,39 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Redis down must not stop the desk (core/outage.py): short timeouts, no connection or publish
+# retry loop in a request; the outbox re-queues what could not be queued once the broker is back.
+ONESTOP_REDIS_TIMEOUT = env.float("ONESTOP_REDIS_TIMEOUT", default=0.5)
+ONESTOP_REDIS_RETRY_SECONDS = env.float("ONESTOP_REDIS_RETRY_SECONDS", default=5.0)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = ONESTOP_REDIS_TIMEOUT
+
+
+def redis_broker_options(timeout: float) -> dict:
+    """Transport options of a Redis broker: a producer connects once (the worker's consumer has
+    its own retry loop), with short socket timeouts."""
+    return {
+        "visibility_timeout": 3600,
+        "max_retries": 0,
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+    }
+
+
+def redis_cache(url: str, timeout: float) -> dict:
+    """Django's Redis cache at ``url`` with short socket timeouts."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+    }
+
+
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_broker_options(ONESTOP_REDIS_TIMEOUT)
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache(REDIS_URL, ONESTOP_REDIS_TIMEOUT)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -212,6 +254,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "One-stop shop (Một cửa, một cửa liên thông) workflow engine.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc served from the app's static files (drf-spectacular-sidecar), no CDN;
+    # no online validator badge either (it would call validator.swagger.io).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "PATH_CONVERTER_OVERRIDES": {"code": str},
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "procedures.models.DocumentKind.choices",
@@ -226,9 +274,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-if IS_PRODUCTION:
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+# HTTPS in production (`manage.py check --deploy` passes with no warning on these defaults).
+# Behind a TLS-terminating proxy, set ONESTOP_BEHIND_TLS_PROXY=true so a request the proxy marks
+# `X-Forwarded-Proto: https` counts as secure (the proxy must overwrite that header); without it,
+# the redirect would loop. A proxy that redirects to HTTPS itself may set SECURE_SSL_REDIRECT=false.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=IS_PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=IS_PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+# The container's health check calls /healthz over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=IS_PRODUCTION)
+if env.bool("ONESTOP_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Working-time calendar (procedures/calendar.py, procedures/calendar_loader.py) ---

@@ -11,14 +11,17 @@ Sources, weakest first:
 The calendar is cached per process. A process re-reads the overrides when the shared version
 token in Django's cache changes (checked at most every ``ONESTOP_CALENDAR_CHECK_SECONDS``) and in
 any case after ``ONESTOP_CALENDAR_MAX_AGE_SECONDS``, which also covers a process-local cache
-backend and bulk writes that send no signals. Saving or deleting an override through the ORM calls
-``invalidate_calendar()`` once the transaction commits; call it yourself after a bulk update.
+backend and bulk writes that send no signals. While the cache is unreachable a process keeps its
+copy (and rebuilds it from the database after the maximum age); see ``core.outage``. Saving or
+deleting an override through the ORM calls ``invalidate_calendar()`` once the transaction
+commits; call it yourself after a bulk update.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import logging
 import threading
 import time
 import uuid
@@ -32,9 +35,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from core.outage import CACHE_ERRORS, cache_breaker
 from procedures.calendar import WorkingCalendar
 
 VERSION_KEY = "onestop:calendar:version"
+UNREACHABLE = object()  # the version token while the cache is down
+
+logger = logging.getLogger(__name__)
 
 
 def parse_periods(text: str) -> tuple[tuple[datetime.time, datetime.time], ...]:
@@ -148,18 +155,29 @@ def get_calendar() -> WorkingCalendar:
     snapshot = _snapshot
     if snapshot is not None and now - snapshot.checked_at < settings.ONESTOP_CALENDAR_CHECK_SECONDS:
         return snapshot.calendar
-    version = cache.get(VERSION_KEY)
-    if (
-        snapshot is not None
-        and version == snapshot.version
-        and now - snapshot.built_at < settings.ONESTOP_CALENDAR_MAX_AGE_SECONDS
-    ):
+    version = _shared_version()
+    fresh = snapshot is not None and now - snapshot.built_at < settings.ONESTOP_CALENDAR_MAX_AGE_SECONDS
+    if fresh and (version == snapshot.version or version is UNREACHABLE):
+        # Cache down: keep this process's copy (rebuilt from the database once it is too old).
         snapshot.checked_at = now
         return snapshot.calendar
     with _lock:
         calendar = build_calendar(overrides=_load_overrides())
         _snapshot = _Snapshot(calendar=calendar, version=version, built_at=now, checked_at=now)
     return calendar
+
+
+def _shared_version() -> object:
+    """The version token in the shared cache, or ``UNREACHABLE`` while the cache is down."""
+    if not cache_breaker.available():
+        return UNREACHABLE
+    try:
+        version = cache.get(VERSION_KEY)
+    except CACHE_ERRORS as exc:
+        cache_breaker.failed(exc)
+        return UNREACHABLE
+    cache_breaker.succeeded()
+    return version
 
 
 def forget_local_calendar() -> None:
@@ -171,7 +189,15 @@ def forget_local_calendar() -> None:
 def invalidate_calendar() -> None:
     """Forget this process's calendar and tell the other processes to rebuild theirs."""
     forget_local_calendar()
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS as exc:
+        cache_breaker.failed(exc)
+        logger.warning(
+            "Calendar changed while the cache is unreachable: other processes rebuild theirs within "
+            "ONESTOP_CALENDAR_MAX_AGE_SECONDS (%ss).",
+            settings.ONESTOP_CALENDAR_MAX_AGE_SECONDS,
+        )
 
 
 def _override_changed(*, using: str | None = None, **kwargs) -> None:

@@ -6,6 +6,8 @@ keeps the version in force when it was received, so editing a procedure never mo
 already in flight.
 """
 
+import datetime
+
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,12 @@ PROCEDURE_CODE_VALIDATOR = RegexValidator(
     r"^[0-9]\.[0-9]{6}(\.[0-9A-Za-z]+)?$",
     _("Mã thủ tục phải có dạng 1.001234 hoặc 2.000889."),
 )
+
+
+# When neither the catalog file nor the import command dates a procedure's first version, it is in
+# force "from the beginning": dossiers received before the import (by post, or loaded from the
+# province's history) are processed under it. Later versions take effect from their own date.
+IN_FORCE_FROM_THE_BEGINNING = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 
 class Level(models.TextChoices):

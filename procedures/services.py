@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from core.exceptions import InvalidInput
 from core.roles import STEP_ROLES
 from procedures.durations import duration_hours
 from procedures.models import (
     AGENCY_CODE_VALIDATOR,
+    IN_FORCE_FROM_THE_BEGINNING,
     PROCEDURE_CODE_VALIDATOR,
     Agency,
     DocumentKind,
@@ -108,6 +110,9 @@ class ImportResult:
     versions_created: int = 0
     procedures_unchanged: int = 0
     new_versions: list[str] = field(default_factory=list)
+    # The instants the created versions were dated with (None: no such version was created).
+    first_versions_from: dt.datetime | None = None
+    later_versions_from: dt.datetime | None = None
 
     @property
     def changed(self) -> bool:
@@ -128,6 +133,38 @@ class ImportResult:
             f"thủ tục: {self.procedures_created} mới, {self.procedures_updated} cập nhật thông tin, "
             f"{self.versions_created} phiên bản mới, {self.procedures_unchanged} không đổi"
         )
+
+    def dates_used(self) -> list[str]:
+        """One line per kind of version created, with the date it takes effect from."""
+        pairs = (
+            ("phiên bản đầu tiên", self.first_versions_from),
+            ("phiên bản mới", self.later_versions_from),
+        )
+        return [f"{label} có hiệu lực từ: {describe_effective_from(at)}" for label, at in pairs if at]
+
+
+def describe_effective_from(moment: dt.datetime) -> str:
+    if moment == IN_FORCE_FROM_THE_BEGINNING:
+        return "luôn luôn (không giới hạn thời điểm bắt đầu)"
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+
+
+def parse_effective_from(value: str | None) -> dt.datetime | None:
+    """``YYYY-MM-DD`` (midnight on the office clock) or an ISO 8601 instant; raise ValueError."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} không phải ngày (YYYY-MM-DD) hoặc thời điểm ISO 8601")
+    try:
+        moment = parse_datetime(value)
+        day = None if moment else parse_date(value)
+    except ValueError:
+        moment = day = None
+    if moment is None:
+        if day is None:
+            raise ValueError(f"{value!r} không phải ngày (YYYY-MM-DD) hoặc thời điểm ISO 8601")
+        moment = dt.datetime.combine(day, dt.time.min)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 # --- pure rules, shared by the import and the admin --------------------------------------------
@@ -568,11 +605,23 @@ def procedure_import(
 ) -> ImportResult:
     """Import a whole catalog document, all or nothing; raise CatalogInvalid listing every problem.
 
-    ``effective_from`` (default: now) dates the versions this import creates. ``progress`` is
-    called as ``progress(done, total)`` after each procedure.
+    ``effective_from`` (else the file's ``meta.effective_from``) dates the versions this import
+    creates. Without either, a procedure's first version is in force from the beginning
+    (``IN_FORCE_FROM_THE_BEGINNING``) and a new version of a known procedure from now. The result
+    says which dates were used. ``progress`` is called as ``progress(done, total)`` after each
+    procedure.
     """
     problems, doc = _check_document(data)
-    effective_from = effective_from or timezone.now()
+    file_from = None
+    meta = data.get("meta") if isinstance(data, dict) else None
+    if isinstance(meta, dict):
+        try:
+            file_from = parse_effective_from(meta.get("effective_from"))
+        except ValueError as exc:
+            problems.append(Problem("meta.effective_from", str(exc)))
+    given = effective_from or file_from
+    first_from = given or IN_FORCE_FROM_THE_BEGINNING
+    effective_from = given or timezone.now()
 
     existing = {
         p.code: p
@@ -618,6 +667,7 @@ def procedure_import(
                 procedure=existing.get(spec["code"]),
                 content_hash=hashes[spec["code"]],
                 effective_from=effective_from,
+                first_from=first_from,
                 agency_ids=agency_ids,
                 field_ids=field_ids,
                 result=result,
@@ -633,6 +683,7 @@ def _import_one(
     procedure: Procedure | None,
     content_hash: str,
     effective_from: dt.datetime,
+    first_from: dt.datetime,
     agency_ids: dict,
     field_ids: dict,
     result: ImportResult,
@@ -659,6 +710,10 @@ def _import_one(
             result.procedures_unchanged += not changed
             return
         number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    if number == 1:
+        effective_from = result.first_versions_from = first_from
+    else:
+        result.later_versions_from = effective_from
     version = _create_version(
         procedure=procedure,
         spec=spec,

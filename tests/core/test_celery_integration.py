@@ -12,6 +12,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.redis,
     pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the Celery integration test needs Redis"),
 ]
 

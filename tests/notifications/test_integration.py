@@ -17,6 +17,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.redis,
+    pytest.mark.postgres,
     pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the worker integration test needs Redis"),
     pytest.mark.django_db(transaction=True),
 ]

@@ -4,9 +4,8 @@ import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
+from procedures import services
 from procedures.services import CatalogInvalid, catalog_problems, procedure_import
 from procedures.tabular import read_catalog_file
 
@@ -30,17 +29,10 @@ class ProgressBar:
 
 
 def parse_effective_from(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise CommandError(
-                f"--effective-from: {value!r} không phải ngày (YYYY-MM-DD) hoặc thời điểm ISO 8601."
-            )
-        moment = dt.datetime.combine(day, dt.time.min)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    try:
+        return services.parse_effective_from(value)
+    except ValueError as exc:
+        raise CommandError(f"--effective-from: {exc}.") from exc
 
 
 class Command(BaseCommand):
@@ -53,7 +45,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="đường dẫn tệp .json, .csv hoặc .xlsx")
         parser.add_argument(
             "--effective-from",
-            help="thời điểm các phiên bản mới có hiệu lực (YYYY-MM-DD hoặc ISO 8601); mặc định: bây giờ",
+            help=(
+                "thời điểm các phiên bản tạo ra có hiệu lực (YYYY-MM-DD hoặc ISO 8601); mặc định: "
+                "meta.effective_from của tệp, nếu không có thì phiên bản đầu tiên của một thủ tục "
+                "có hiệu lực từ trước đến nay và phiên bản mới có hiệu lực từ bây giờ"
+            ),
         )
         parser.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
 
@@ -84,5 +80,7 @@ class Command(BaseCommand):
                 self.stderr.write(source.describe(problem))
             raise CommandError(f"{len(problems)} lỗi; không ghi gì vào cơ sở dữ liệu.")
         self.stdout.write(result.summary())
+        for line in result.dates_used():
+            self.stdout.write(line)
         for label in result.new_versions:
             self.stdout.write(f"  phiên bản mới: {label}")
