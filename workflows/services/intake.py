@@ -1,0 +1,308 @@
+"""Reception at the desk: registering a dossier or refusing it at intake (form 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+
+from core.exceptions import InvalidInput
+from core.roles import Role
+from procedures.models import Procedure, ProcedureVersion
+
+from .. import clock, deadlines, flows
+from ..models import (
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierSequence,
+    DossierStatus,
+    DossierTask,
+    EventAction,
+)
+from ._common import _documents, _flow_errors, _record, _require_role_at, hash_lookup_key
+
+LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from a printed receipt
+
+LOOKUP_KEY_LENGTH = 10
+
+PERSON_ID_RE = re.compile(r"^\d{12}$")  # căn cước công dân
+
+TAX_CODE_RE = re.compile(r"^\d{10}(\d{3})?$")  # mã số thuế / mã số doanh nghiệp (13 = branch)
+
+PHONE_RE = re.compile(r"^0\d{9,10}$")
+
+
+def _new_lookup_key() -> str:
+    return "".join(secrets.choice(LOOKUP_KEY_ALPHABET) for _ in range(LOOKUP_KEY_LENGTH))
+
+
+def validate_applicant(applicant: dict[str, Any]) -> dict[str, str]:
+    """Normalised applicant fields, or ``InvalidInput`` naming every bad field."""
+    if not isinstance(applicant, dict):
+        raise InvalidInput("Thiếu thông tin người nộp.", fields={"applicant": ["Bắt buộc."]})
+    errors: dict[str, list[str]] = {}
+    kind = applicant.get("kind") or ApplicantKind.PERSON
+    if kind not in ApplicantKind.values:
+        errors["applicant.kind"] = ["Phải là person hoặc organisation."]
+    name = str(applicant.get("name") or "").strip()
+    if not name:
+        errors["applicant.name"] = ["Bắt buộc."]
+    elif len(name) > 255:
+        errors["applicant.name"] = ["Tối đa 255 ký tự."]
+    id_number = re.sub(r"[\s.\-]", "", str(applicant.get("id_number") or ""))
+    if kind == ApplicantKind.ORGANISATION:
+        if not TAX_CODE_RE.match(id_number):
+            errors["applicant.id_number"] = ["Mã số thuế gồm 10 hoặc 13 chữ số."]
+    elif not PERSON_ID_RE.match(id_number):
+        errors["applicant.id_number"] = ["Số căn cước công dân gồm 12 chữ số."]
+    phone = re.sub(r"[\s.\-()]", "", str(applicant.get("phone") or ""))
+    if phone.startswith("+84"):
+        phone = "0" + phone[3:]
+    if phone and not PHONE_RE.match(phone):
+        errors["applicant.phone"] = ["Số điện thoại không hợp lệ (10 hoặc 11 chữ số, bắt đầu bằng 0)."]
+    email = str(applicant.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant.email"] = ["Địa chỉ email không hợp lệ."]
+    if not phone and not email and "applicant.phone" not in errors:
+        errors["applicant.phone"] = ["Cần số điện thoại hoặc email để liên hệ."]
+    address = str(applicant.get("address") or "").strip()
+    if len(address) > 500:
+        errors["applicant.address"] = ["Tối đa 500 ký tự."]
+    if errors:
+        raise InvalidInput("Thông tin người nộp không hợp lệ.", fields=errors)
+    return {
+        "applicant_kind": kind,
+        "applicant_name": name,
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "applicant_email": email,
+        "applicant_address": address,
+    }
+
+
+def _received_at(received_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    if received_at is None:
+        return now
+    if received_at.tzinfo is None or received_at.utcoffset() is None:
+        raise InvalidInput("Thời điểm tiếp nhận cần có múi giờ.", fields={"received_at": ["Thiếu múi giờ."]})
+    if received_at > now:
+        raise InvalidInput(
+            "Thời điểm tiếp nhận không được ở tương lai.", fields={"received_at": ["Ở tương lai."]}
+        )
+    return received_at
+
+
+def _procedure(procedure_code: str | None, procedure: Procedure | None) -> Procedure:
+    if procedure is not None:
+        return procedure
+    if not procedure_code:
+        raise InvalidInput("Thiếu thủ tục.", fields={"procedure_code": ["Bắt buộc."]})
+    found = Procedure.objects.select_related("receiving_agency").filter(code=procedure_code).first()
+    if found is None:
+        raise InvalidInput("Không có thủ tục này.", fields={"procedure_code": ["Không tồn tại."]})
+    return found
+
+
+def _version_in_force(procedure: Procedure, at: dt.datetime) -> ProcedureVersion:
+    """The version a dossier keeps for life: the newest one effective at receipt (pitfall 13)."""
+    version = (
+        ProcedureVersion.objects.filter(procedure=procedure, effective_from__lte=at)
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+    if version is None:
+        raise InvalidInput(
+            "Thủ tục chưa có hiệu lực tại thời điểm tiếp nhận.", fields={"received_at": ["Chưa có hiệu lực."]}
+        )
+    return version
+
+
+def _next_sequence(agency_id: int, day: dt.date) -> int:
+    """The next number of the day for the agency, taken atomically by the database (upsert)."""
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency_id, connection.ops.adapt_datefield_value(day)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _intake(
+    *,
+    procedure_code: str | None,
+    procedure: Procedure | None,
+    applicant: dict[str, Any],
+    channel: str,
+    documents: Sequence[Any] | None,
+    received_at: dt.datetime | None,
+    by: AbstractBaseUser,
+    what: str,
+) -> tuple[Procedure, dict[str, str], list[dict[str, Any]], dt.datetime, dt.datetime]:
+    now = clock.now()
+    received = _received_at(received_at, now)
+    fields = validate_applicant(applicant)
+    if channel not in Channel.values:
+        raise InvalidInput(
+            "Hình thức nộp không hợp lệ.", fields={"channel": ["in_person, online hoặc postal."]}
+        )
+    docs = _documents(documents)
+    proc = _procedure(procedure_code, procedure)
+    _require_role_at(by, Role.RECEPTION, proc.receiving_agency_id, what)
+    if not proc.active:
+        raise InvalidInput("Thủ tục đã ngừng áp dụng.", fields={"procedure_code": ["Ngừng áp dụng."]})
+    return proc, fields, docs, received, now
+
+
+def _code(procedure: Procedure, received: dt.datetime) -> str:
+    day = deadlines.office_date(received)
+    number = _next_sequence(procedure.receiving_agency_id, day)
+    return f"{procedure.receiving_agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def dossier_register(
+    *,
+    procedure_code: str | None = None,
+    procedure: Procedure | None = None,
+    applicant: dict[str, Any],
+    channel: str,
+    documents: Sequence[Any] | None = None,
+    received_at: dt.datetime | None = None,
+    by: AbstractBaseUser,
+    completed_on_spot: Sequence[Any] | None = None,
+) -> tuple[Dossier, str]:
+    """Register a dossier at the desk: code, appointment date, process and first stage's tasks.
+
+    Returns the dossier and the lookup key to print on the receipt (only its hash is stored).
+    ``received_at`` may be earlier than now for a paper dossier entered late (recorded in the event);
+    ``completed_on_spot`` lists documents the applicant completed at the desk.
+    """
+    proc, fields, docs, received, now = _intake(
+        procedure_code=procedure_code,
+        procedure=procedure,
+        applicant=applicant,
+        channel=channel,
+        documents=documents,
+        received_at=received_at,
+        by=by,
+        what="tiếp nhận hồ sơ",
+    )
+    on_spot = _documents(completed_on_spot, "completed_on_spot")
+    key = _new_lookup_key()
+    with transaction.atomic(), _flow_errors():
+        version = _version_in_force(proc, received)
+        steps = flows.version_steps(version)
+        if not steps:
+            raise InvalidInput(
+                "Thủ tục chưa khai báo quy trình xử lý.", fields={"procedure_code": ["Chưa có bước."]}
+            )
+        calendar = deadlines.calendar()
+        due = deadlines.committed_due(received, version, calendar=calendar)
+        # The process is started first with the dossier still unsaved, so the dossier row is
+        # written once, already pointing at its process; its first tasks follow it.
+        dossier = Dossier(
+            code=_code(proc, received),
+            procedure=proc,
+            version=version,
+            receiving_agency=proc.receiving_agency,  # loaded by _code: the notification reads its name
+            channel=channel,
+            documents=docs + on_spot,
+            status=DossierStatus.PROCESSING,
+            current_stage=0,
+            stage_count=steps[-1].stage + 1,
+            received_at=received,
+            due_at=due,
+            original_due_at=due,
+            lookup_key_hash=hash_lookup_key(key),
+            created_by=by,
+            **fields,
+        )
+        transition = flows.Transition(dossier=dossier, at=received, steps=steps)
+        dossier.process = flows.start(transition)
+        dossier.save(force_insert=True)
+        for task in transition.opened:
+            task.dossier = dossier
+        DossierTask.objects.bulk_create(transition.opened)
+        _record(
+            dossier,
+            action=EventAction.REGISTERED,
+            at=now,
+            by=by,
+            from_status="",
+            agency_id=dossier.receiving_agency_id,
+            due_at=due,
+            data={
+                "received_at": received.isoformat(),
+                "entered_late": received < now,
+                "version": version.number,
+                "tasks": [task.pk for task in transition.opened],
+                "completed_on_spot": on_spot,
+            },
+        )
+    return dossier, key
+
+
+def dossier_refuse_at_intake(
+    *,
+    procedure_code: str | None = None,
+    procedure: Procedure | None = None,
+    applicant: dict[str, Any],
+    channel: str,
+    documents: Sequence[Any] | None = None,
+    reasons: Sequence[str],
+    received_at: dt.datetime | None = None,
+    by: AbstractBaseUser,
+) -> Dossier:
+    """Refuse a dossier at the desk (form 3): it gets a code and status ``rejected``, no process."""
+    reasons = [str(reason).strip() for reason in reasons or [] if str(reason).strip()]
+    if not reasons:
+        raise InvalidInput("Cần nêu lý do từ chối.", fields={"reasons": ["Bắt buộc."]})
+    proc, fields, docs, received, now = _intake(
+        procedure_code=procedure_code,
+        procedure=procedure,
+        applicant=applicant,
+        channel=channel,
+        documents=documents,
+        received_at=received_at,
+        by=by,
+        what="từ chối tiếp nhận",
+    )
+    with transaction.atomic():
+        version = _version_in_force(proc, received)
+        dossier = Dossier.objects.create(
+            code=_code(proc, received),
+            procedure=proc,
+            version=version,
+            receiving_agency_id=proc.receiving_agency_id,
+            channel=channel,
+            documents=docs,
+            status=DossierStatus.REJECTED,
+            received_at=received,
+            reasons=reasons,
+            lookup_key_hash="",
+            created_by=by,
+            **fields,
+        )
+        _record(
+            dossier,
+            action=EventAction.REFUSED_AT_INTAKE,
+            at=now,
+            by=by,
+            from_status="",
+            agency_id=dossier.receiving_agency_id,
+            reason="; ".join(reasons),
+            data={"reasons": reasons, "received_at": received.isoformat()},
+        )
+    return dossier
