@@ -10,12 +10,10 @@ One module per use case (intake, tasks, supplement, extension, closing); shared 
 auditing in ``_common``. Everything public is re-exported here, so callers import ``workflows.services``.
 """
 
-from ._common import hash_lookup_key
+from ..keys import LOOKUP_KEY_ALPHABET, LOOKUP_KEY_LENGTH, hash_lookup_key
 from .closing import dossier_rate, dossier_return_result, dossier_withdraw
 from .extension import dossier_extend
 from .intake import (
-    LOOKUP_KEY_ALPHABET,
-    LOOKUP_KEY_LENGTH,
     dossier_refuse_at_intake,
     dossier_register,
     validate_applicant,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -13,8 +12,7 @@ from django.db import OperationalError
 from django.db.models import Subquery
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from core.exceptions import Conflict, InvalidInput, NotAllowed, NotFound
-from core.roles import Role, agency_id_of, has_role
+from core.exceptions import Conflict, InvalidInput, NotFound
 from procedures.models import DocumentKind
 
 from .. import deadlines
@@ -25,10 +23,6 @@ from ..models import (
     DossierTask,
 )
 from ..signals import emit
-
-
-def hash_lookup_key(key: str) -> str:
-    return hashlib.sha256(key.strip().upper().encode()).hexdigest()
 
 
 @contextmanager
@@ -77,19 +71,6 @@ def _record(
     )
     emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status, dossier=dossier)
     return event
-
-
-def _require_role_at(by: AbstractBaseUser, role: str, agency_id: int, what: str) -> None:
-    if not has_role(by, role) or agency_id_of(by) != agency_id:
-        raise NotAllowed(f"Chỉ {Role(role).label.lower()} của cơ quan có thẩm quyền mới được {what}.")
-
-
-def _require_officer(by: AbstractBaseUser, task: DossierTask) -> None:
-    """Only staff of the task's agency holding the step's role may claim or complete it."""
-    if agency_id_of(by) != task.agency_id:
-        raise NotAllowed("Bước này thuộc cơ quan khác.")
-    if not has_role(by, task.role):
-        raise NotAllowed(f"Bước này cần vai trò {Role(task.role).label}.")
 
 
 def _lock_dossier(dossier: Dossier | int) -> Dossier:

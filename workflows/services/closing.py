@@ -6,7 +6,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from core.exceptions import Conflict, InvalidInput
-from core.roles import Role
 
 from .. import clock, deadlines, flows
 from ..models import (
@@ -17,14 +16,15 @@ from ..models import (
     EventAction,
     TaskStatus,
 )
-from ._common import _flow_errors, _lock_dossier, _record, _require_role_at
+from ..permissions import Action, require
+from ._common import _flow_errors, _lock_dossier, _record
 
 
 def dossier_withdraw(*, dossier: Dossier | int, by: AbstractBaseUser, reason: str = "") -> Dossier:
     """The applicant withdraws at the desk: open tasks and the process are cancelled."""
     with transaction.atomic(), _flow_errors():
         locked = _lock_dossier(dossier)
-        _require_role_at(by, Role.RECEPTION, locked.receiving_agency_id, "nhận đơn rút hồ sơ")
+        require(by, Action.WITHDRAW, locked)
         if locked.status not in OPEN_STATUSES:
             raise Conflict("Hồ sơ đã kết thúc xử lý, không thể rút.")
         now = clock.now()
@@ -59,7 +59,7 @@ def dossier_return_result(*, dossier: Dossier | int, by: AbstractBaseUser) -> Do
     """The desk hands the result (approval or refusal) to the applicant."""
     with transaction.atomic():
         locked = _lock_dossier(dossier)
-        _require_role_at(by, Role.RECEPTION, locked.receiving_agency_id, "trả kết quả")
+        require(by, Action.RETURN_RESULT, locked)
         if locked.status != DossierStatus.RESULT_READY:
             raise Conflict("Hồ sơ chưa có kết quả để trả.")
         now = clock.now()

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from core.exceptions import Conflict, InvalidInput, NotAllowed
-from core.roles import Role, agency_id_of, has_role
+from core.exceptions import Conflict, InvalidInput
+from core.roles import agency_id_of
 from procedures.calendar import next_working_instant
 
 from .. import clock, deadlines
@@ -20,6 +20,7 @@ from ..models import (
     DossierStatus,
     EventAction,
 )
+from ..permissions import Action, require
 from ._common import _forget_deadline_warnings, _lock_dossier, _record
 
 
@@ -45,13 +46,9 @@ def dossier_extend(
         raise InvalidInput("Cần nêu lý do chậm trễ.", fields={"reason": ["Bắt buộc."]})
     if new_due_at.tzinfo is None or new_due_at.utcoffset() is None:
         raise InvalidInput("Ngày hẹn mới cần có múi giờ.", fields={"new_due_at": ["Thiếu múi giờ."]})
-    if not has_role(by, Role.HEAD):
-        raise NotAllowed("Chỉ lãnh đạo được ký văn bản xin lỗi và hẹn lại.")
     with transaction.atomic():
         locked = _lock_dossier(dossier)
-        agency_id = agency_id_of(by)
-        if agency_id != locked.receiving_agency_id and not locked.tasks.filter(agency_id=agency_id).exists():
-            raise NotAllowed("Hồ sơ không thuộc cơ quan của bạn.")
+        require(by, Action.EXTEND, locked)
         if locked.status not in OPEN_STATUSES:
             raise Conflict("Hồ sơ đã kết thúc xử lý.")
         if locked.status == DossierStatus.WAITING_SUPPLEMENT:
@@ -105,7 +102,7 @@ def dossier_extend(
             at=now,
             by=by,
             from_status=locked.status,
-            agency_id=agency_id,
+            agency_id=agency_id_of(by),
             due_at=new_due_at,
             reason=reason,
             data={"previous_due_at": previous_due.isoformat()},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,10 +13,10 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 
 from core.exceptions import InvalidInput
-from core.roles import Role
 from procedures.models import Procedure, ProcedureVersion
 
 from .. import clock, deadlines, flows
+from ..keys import hash_lookup_key, new_lookup_key
 from ..models import (
     ApplicantKind,
     Channel,
@@ -27,21 +26,14 @@ from ..models import (
     DossierTask,
     EventAction,
 )
-from ._common import _documents, _flow_errors, _record, _require_role_at, hash_lookup_key
-
-LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from a printed receipt
-
-LOOKUP_KEY_LENGTH = 10
+from ..permissions import Action, require
+from ._common import _documents, _flow_errors, _record
 
 PERSON_ID_RE = re.compile(r"^\d{12}$")  # căn cước công dân
 
 TAX_CODE_RE = re.compile(r"^\d{10}(\d{3})?$")  # mã số thuế / mã số doanh nghiệp (13 = branch)
 
 PHONE_RE = re.compile(r"^0\d{9,10}$")
-
-
-def _new_lookup_key() -> str:
-    return "".join(secrets.choice(LOOKUP_KEY_ALPHABET) for _ in range(LOOKUP_KEY_LENGTH))
 
 
 def validate_applicant(applicant: dict[str, Any]) -> dict[str, str]:
@@ -149,7 +141,6 @@ def _intake(
     documents: Sequence[Any] | None,
     received_at: dt.datetime | None,
     by: AbstractBaseUser,
-    what: str,
 ) -> tuple[Procedure, dict[str, str], list[dict[str, Any]], dt.datetime, dt.datetime]:
     now = clock.now()
     received = _received_at(received_at, now)
@@ -160,7 +151,7 @@ def _intake(
         )
     docs = _documents(documents)
     proc = _procedure(procedure_code, procedure)
-    _require_role_at(by, Role.RECEPTION, proc.receiving_agency_id, what)
+    require(by, Action.REGISTER, proc)
     if not proc.active:
         raise InvalidInput("Thủ tục đã ngừng áp dụng.", fields={"procedure_code": ["Ngừng áp dụng."]})
     return proc, fields, docs, received, now
@@ -197,10 +188,9 @@ def dossier_register(
         documents=documents,
         received_at=received_at,
         by=by,
-        what="tiếp nhận hồ sơ",
     )
     on_spot = _documents(completed_on_spot, "completed_on_spot")
-    key = _new_lookup_key()
+    key = new_lookup_key()
     with transaction.atomic(), _flow_errors():
         version = _version_in_force(proc, received)
         steps = flows.version_steps(version)
@@ -277,7 +267,6 @@ def dossier_refuse_at_intake(
         documents=documents,
         received_at=received_at,
         by=by,
-        what="từ chối tiếp nhận",
     )
     with transaction.atomic():
         version = _version_in_force(proc, received)

@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput
-from core.roles import Role
 from procedures.models import SupplementMode
 
 from .. import clock, deadlines, flows
@@ -18,13 +17,13 @@ from ..models import (
     DossierStatus,
     EventAction,
 )
+from ..permissions import Action, require
 from ._common import (
     _documents,
     _flow_errors,
     _forget_deadline_warnings,
     _lock_dossier,
     _record,
-    _require_role_at,
 )
 
 
@@ -41,7 +40,7 @@ def dossier_supplement_received(
         raise InvalidInput("Cần liệt kê giấy tờ đã bổ sung.", fields={"documents": ["Bắt buộc."]})
     with transaction.atomic(), _flow_errors():
         locked = _lock_dossier(dossier)
-        _require_role_at(by, Role.RECEPTION, locked.receiving_agency_id, "nhận hồ sơ bổ sung")
+        require(by, Action.RECEIVE_SUPPLEMENT, locked)
         if locked.status != DossierStatus.WAITING_SUPPLEMENT:
             raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")
         pause = locked.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()

@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput, NotAllowed
-from core.roles import Role, agency_id_of, has_role
 
 from .. import clock, deadlines, flows
 from ..models import (
@@ -21,14 +20,15 @@ from ..models import (
     Result,
     TaskStatus,
 )
-from ._common import _documents, _finish, _flow_errors, _lock_task, _record, _require_officer
+from ..permissions import Action, can, require
+from ._common import _documents, _finish, _flow_errors, _lock_task, _record
 
 
 def task_claim(*, task: DossierTask | int, by: AbstractBaseUser) -> DossierTask:
     """Take an open task from the agency's queue; claiming one's own task again changes nothing."""
     with transaction.atomic():
         locked = _lock_task(task)
-        _require_officer(by, locked)
+        require(by, Action.CLAIM, locked)
         if locked.status != TaskStatus.OPEN:
             raise Conflict("Bước này đã kết thúc.")
         if locked.owner_id == by.pk:
@@ -57,8 +57,7 @@ def task_release(*, task: DossierTask | int, by: AbstractBaseUser) -> DossierTas
     """Put a claimed task back in the agency's queue (its owner or a supervisor)."""
     with transaction.atomic():
         locked = _lock_task(task)
-        if locked.owner_id != by.pk and not has_role(by, Role.SUPERVISOR):
-            raise NotAllowed("Chỉ người đang xử lý hoặc quản lý Một cửa được trả lại bước này.")
+        require(by, Action.RELEASE, locked)
         if locked.status != TaskStatus.OPEN or locked.owner_id is None:
             raise Conflict("Bước này không có người nhận hoặc đã kết thúc.")
         previous = locked.owner_id
@@ -81,13 +80,12 @@ def task_release(*, task: DossierTask | int, by: AbstractBaseUser) -> DossierTas
 
 def task_reassign(*, task: DossierTask | int, by: AbstractBaseUser, to_user: AbstractBaseUser) -> DossierTask:
     """A supervisor hands an open task to an officer of the task's agency with the step's role."""
-    if not has_role(by, Role.SUPERVISOR):
-        raise NotAllowed("Chỉ quản lý Một cửa được điều chuyển.")
+    require(by, Action.REASSIGN)
     with transaction.atomic():
         locked = _lock_task(task)
         if locked.status != TaskStatus.OPEN:
             raise Conflict("Bước này đã kết thúc.")
-        if agency_id_of(to_user) != locked.agency_id or not has_role(to_user, locked.role):
+        if not can(to_user, Action.COMPLETE, locked):
             raise InvalidInput(
                 "Người nhận phải là cán bộ của cơ quan xử lý, có vai trò của bước.",
                 fields={"to_user": ["Không phù hợp."]},
@@ -148,7 +146,7 @@ def task_complete(
     with transaction.atomic(), _flow_errors():
         locked = _lock_task(task)
         dossier = locked.dossier
-        _require_officer(by, locked)
+        require(by, Action.COMPLETE, locked)
         if locked.status != TaskStatus.OPEN:
             raise Conflict("Bước này đã được xử lý hoặc đã bị hủy.", code="already_completed")
         if dossier.status != DossierStatus.PROCESSING or locked.stage != dossier.current_stage:
