@@ -6,7 +6,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.exceptions import NotFound
 from procedures.models import Agency, Field, Procedure, ProcedureVersion, Step
-from workflows.models import Dossier
 
 
 def version_in_force(*, procedure: Procedure, at: dt.datetime) -> ProcedureVersion | None:
@@ -134,5 +133,8 @@ def _step_item(step: Step) -> dict:
 
 
 def version_is_used(*, version: ProcedureVersion) -> bool:
-    """Whether a dossier was received under this version (then it must never change)."""
-    return Dossier.objects.filter(version=version).exists()
+    """Whether a dossier was received under this version (then it must never change).
+
+    Read through the reverse relation of ``workflows.Dossier.version``: the catalog never imports
+    the workflow that is built on it."""
+    return version.dossier_set.exists()

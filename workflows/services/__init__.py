@@ -11,6 +11,7 @@ auditing in ``_common``. Everything public is re-exported here, so callers impor
 """
 
 from ..keys import LOOKUP_KEY_ALPHABET, LOOKUP_KEY_LENGTH, hash_lookup_key
+from ..rules import DECISION_ACTIONS
 from .closing import dossier_rate, dossier_return_result, dossier_withdraw
 from .extension import dossier_extend
 from .intake import (
@@ -19,7 +20,7 @@ from .intake import (
     validate_applicant,
 )
 from .supplement import dossier_supplement_received
-from .tasks import DECISION_ACTIONS, task_claim, task_complete, task_reassign, task_release
+from .tasks import task_claim, task_complete, task_reassign, task_release
 
 __all__ = [
     "DECISION_ACTIONS",

@@ -15,7 +15,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from core.exceptions import Conflict, InvalidInput, NotFound
 from procedures.models import DocumentKind
 
-from .. import deadlines
+from .. import rules
 from ..models import (
     Dossier,
     DossierEvent,
@@ -118,9 +118,10 @@ def _finish(dossier: Dossier, *, result: str, at: dt.datetime, calendar) -> None
     dossier.status = DossierStatus.RESULT_READY
     dossier.result = result
     dossier.finished_at = at
-    dossier.verdict = deadlines.verdict(at, dossier.due_at)
-    elapsed = deadlines.hours_between(dossier.received_at, at, calendar=calendar)
-    dossier.processing_hours = max(0.0, elapsed - dossier.paused_hours)
+    dossier.verdict = rules.verdict(at, dossier.due_at)
+    dossier.processing_hours = rules.processing_hours(
+        dossier.received_at, at, dossier.paused_hours, calendar=calendar
+    )
 
 
 def _documents(documents: Sequence[Any] | None, field: str = "documents") -> list[dict[str, Any]]:

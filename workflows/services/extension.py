@@ -10,9 +10,8 @@ from django.db import IntegrityError, transaction
 
 from core.exceptions import Conflict, InvalidInput
 from core.roles import agency_id_of
-from procedures.calendar import next_working_instant
 
-from .. import clock, deadlines
+from .. import clock, deadlines, rules
 from ..models import (
     OPEN_STATUSES,
     Dossier,
@@ -22,19 +21,6 @@ from ..models import (
 )
 from ..permissions import Action, require
 from ._common import _forget_deadline_warnings, _lock_dossier, _record
-
-
-def _extension_last_day(due: dt.datetime, *, calendar) -> dt.date:
-    """The last office day on which an apology letter may still move ``due`` (configurable notice)."""
-    notice_days = settings.ONESTOP_EXTENSION_NOTICE_WORKING_DAYS
-    due_day = deadlines.office_date(due)
-    day_start = next_working_instant(
-        dt.datetime.combine(due_day, dt.time.min, tzinfo=deadlines.OFFICE_TZ), calendar=calendar
-    )
-    if notice_days <= 0:
-        return due_day
-    back = deadlines.add_hours(day_start, -notice_days * calendar.hours_per_day, calendar=calendar)
-    return deadlines.office_date(next_working_instant(back, calendar=calendar))
 
 
 def dossier_extend(
@@ -63,14 +49,16 @@ def dossier_extend(
             )
         now = clock.now()
         calendar = deadlines.calendar()
-        latest = deadlines.legal_due(locked.due_at, locked.version, calendar=calendar)
+        latest = rules.latest_extension(locked.due_at, locked.version, calendar=calendar)
         if new_due_at > latest:
             raise InvalidInput(
                 f"Ngày hẹn mới không được sau {latest.astimezone(deadlines.OFFICE_TZ):%H:%M %d/%m/%Y}"
                 " (thời hạn theo quy định tính từ ngày hẹn hiện tại).",
                 fields={"new_due_at": ["Quá xa."]},
             )
-        last_day = _extension_last_day(locked.due_at, calendar=calendar)
+        last_day = rules.extension_last_day(
+            locked.due_at, notice_days=settings.ONESTOP_EXTENSION_NOTICE_WORKING_DAYS, calendar=calendar
+        )
         if deadlines.office_date(now) > last_day:
             raise InvalidInput(
                 f"Văn bản xin lỗi phải gửi chậm nhất ngày {last_day:%d/%m/%Y}.",

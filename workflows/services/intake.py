@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +15,7 @@ from django.db import connection, transaction
 
 from core.exceptions import InvalidInput
 from procedures.models import Procedure, ProcedureVersion
+from procedures.selectors import version_in_force
 
 from .. import clock, deadlines, flows
 from ..keys import hash_lookup_key, new_lookup_key
@@ -107,12 +109,8 @@ def _procedure(procedure_code: str | None, procedure: Procedure | None) -> Proce
 
 
 def _version_in_force(procedure: Procedure, at: dt.datetime) -> ProcedureVersion:
-    """The version a dossier keeps for life: the newest one effective at receipt (pitfall 13)."""
-    version = (
-        ProcedureVersion.objects.filter(procedure=procedure, effective_from__lte=at)
-        .order_by("-effective_from", "-number")
-        .first()
-    )
+    """The version a dossier keeps for life (``procedures.selectors.version_in_force``, pitfall 13)."""
+    version = version_in_force(procedure=procedure, at=at)
     if version is None:
         raise InvalidInput(
             "Thủ tục chưa có hiệu lực tại thời điểm tiếp nhận.", fields={"received_at": ["Chưa có hiệu lực."]}
@@ -132,6 +130,37 @@ def _next_sequence(agency_id: int, day: dt.date) -> int:
         return cursor.fetchone()[0]
 
 
+@dataclass
+class _Intake:
+    """What the desk typed, checked: the procedure, the applicant's fields, the documents, when."""
+
+    procedure: Procedure
+    applicant: dict[str, str]
+    documents: list[dict[str, Any]]
+    channel: str
+    received: dt.datetime
+    now: dt.datetime
+    by: AbstractBaseUser
+
+    def dossier(self, version: ProcedureVersion, **state: Any) -> Dossier:
+        """The dossier row (not saved yet), with its code of the day."""
+        return Dossier(
+            code=_code(self.procedure, self.received),
+            procedure=self.procedure,
+            version=version,
+            receiving_agency=self.procedure.receiving_agency,  # loaded by _code: notifications read it
+            channel=self.channel,
+            received_at=self.received,
+            created_by=self.by,
+            **self.applicant,
+            **state,
+        )
+
+    def record(self, dossier: Dossier, action: str, **details: Any) -> None:
+        _record(dossier, action=action, at=self.now, by=self.by, from_status="",
+                agency_id=dossier.receiving_agency_id, **details)  # fmt: skip
+
+
 def _intake(
     *,
     procedure_code: str | None,
@@ -141,7 +170,8 @@ def _intake(
     documents: Sequence[Any] | None,
     received_at: dt.datetime | None,
     by: AbstractBaseUser,
-) -> tuple[Procedure, dict[str, str], list[dict[str, Any]], dt.datetime, dt.datetime]:
+) -> _Intake:
+    """The checks registration and refusal at intake share, in the order errors are reported."""
     now = clock.now()
     received = _received_at(received_at, now)
     fields = validate_applicant(applicant)
@@ -154,7 +184,7 @@ def _intake(
     require(by, Action.REGISTER, proc)
     if not proc.active:
         raise InvalidInput("Thủ tục đã ngừng áp dụng.", fields={"procedure_code": ["Ngừng áp dụng."]})
-    return proc, fields, docs, received, now
+    return _Intake(proc, fields, docs, channel, received, now, by)
 
 
 def _code(procedure: Procedure, received: dt.datetime) -> str:
@@ -180,7 +210,7 @@ def dossier_register(
     ``received_at`` may be earlier than now for a paper dossier entered late (recorded in the event);
     ``completed_on_spot`` lists documents the applicant completed at the desk.
     """
-    proc, fields, docs, received, now = _intake(
+    intake = _intake(
         procedure_code=procedure_code,
         procedure=procedure,
         applicant=applicant,
@@ -191,33 +221,26 @@ def dossier_register(
     )
     on_spot = _documents(completed_on_spot, "completed_on_spot")
     key = new_lookup_key()
+    received = intake.received
     with transaction.atomic(), _flow_errors():
-        version = _version_in_force(proc, received)
+        version = _version_in_force(intake.procedure, received)
         steps = flows.version_steps(version)
         if not steps:
             raise InvalidInput(
                 "Thủ tục chưa khai báo quy trình xử lý.", fields={"procedure_code": ["Chưa có bước."]}
             )
-        calendar = deadlines.calendar()
-        due = deadlines.committed_due(received, version, calendar=calendar)
+        due = deadlines.committed_due(received, version, calendar=deadlines.calendar())
         # The process is started first with the dossier still unsaved, so the dossier row is
         # written once, already pointing at its process; its first tasks follow it.
-        dossier = Dossier(
-            code=_code(proc, received),
-            procedure=proc,
-            version=version,
-            receiving_agency=proc.receiving_agency,  # loaded by _code: the notification reads its name
-            channel=channel,
-            documents=docs + on_spot,
+        dossier = intake.dossier(
+            version,
+            documents=intake.documents + on_spot,
             status=DossierStatus.PROCESSING,
             current_stage=0,
             stage_count=steps[-1].stage + 1,
-            received_at=received,
             due_at=due,
             original_due_at=due,
             lookup_key_hash=hash_lookup_key(key),
-            created_by=by,
-            **fields,
         )
         transition = flows.Transition(dossier=dossier, at=received, steps=steps)
         dossier.process = flows.start(transition)
@@ -225,17 +248,13 @@ def dossier_register(
         for task in transition.opened:
             task.dossier = dossier
         DossierTask.objects.bulk_create(transition.opened)
-        _record(
+        intake.record(
             dossier,
-            action=EventAction.REGISTERED,
-            at=now,
-            by=by,
-            from_status="",
-            agency_id=dossier.receiving_agency_id,
+            EventAction.REGISTERED,
             due_at=due,
             data={
                 "received_at": received.isoformat(),
-                "entered_late": received < now,
+                "entered_late": received < intake.now,
                 "version": version.number,
                 "tasks": [task.pk for task in transition.opened],
                 "completed_on_spot": on_spot,
@@ -259,7 +278,7 @@ def dossier_refuse_at_intake(
     reasons = [str(reason).strip() for reason in reasons or [] if str(reason).strip()]
     if not reasons:
         raise InvalidInput("Cần nêu lý do từ chối.", fields={"reasons": ["Bắt buộc."]})
-    proc, fields, docs, received, now = _intake(
+    intake = _intake(
         procedure_code=procedure_code,
         procedure=procedure,
         applicant=applicant,
@@ -269,29 +288,19 @@ def dossier_refuse_at_intake(
         by=by,
     )
     with transaction.atomic():
-        version = _version_in_force(proc, received)
-        dossier = Dossier.objects.create(
-            code=_code(proc, received),
-            procedure=proc,
-            version=version,
-            receiving_agency_id=proc.receiving_agency_id,
-            channel=channel,
-            documents=docs,
+        version = _version_in_force(intake.procedure, intake.received)
+        dossier = intake.dossier(
+            version,
+            documents=intake.documents,
             status=DossierStatus.REJECTED,
-            received_at=received,
             reasons=reasons,
             lookup_key_hash="",
-            created_by=by,
-            **fields,
         )
-        _record(
+        dossier.save(force_insert=True)
+        intake.record(
             dossier,
-            action=EventAction.REFUSED_AT_INTAKE,
-            at=now,
-            by=by,
-            from_status="",
-            agency_id=dossier.receiving_agency_id,
+            EventAction.REFUSED_AT_INTAKE,
             reason="; ".join(reasons),
-            data={"reasons": reasons, "received_at": received.isoformat()},
+            data={"reasons": reasons, "received_at": intake.received.isoformat()},
         )
     return dossier

@@ -9,9 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput
-from procedures.models import SupplementMode
 
-from .. import clock, deadlines, flows
+from .. import clock, deadlines, flows, rules
 from ..models import (
     Dossier,
     DossierStatus,
@@ -32,8 +31,7 @@ def dossier_supplement_received(
 ) -> Dossier:
     """The desk records the applicant's supplement; processing resumes at the same stage.
 
-    Mode ``pause``: the appointment moves by the working time spent waiting. Mode ``restart``: a
-    new appointment is the committed duration counted from the return.
+    The new appointment is ``rules.due_after_supplement`` (mode ``pause`` or ``restart``).
     """
     docs = _documents(documents)
     if not docs:
@@ -48,12 +46,15 @@ def dossier_supplement_received(
             raise Conflict("Không có yêu cầu bổ sung đang mở.")
         now = clock.now()
         calendar = deadlines.calendar()
-        waited = deadlines.hours_between(pause.started_at, now, calendar=calendar)
         previous_due = locked.due_at
-        if pause.mode == SupplementMode.RESTART:
-            locked.due_at = deadlines.committed_due(now, locked.version, calendar=calendar)
-        else:
-            locked.due_at = deadlines.add_hours(locked.due_at, waited, calendar=calendar)
+        locked.due_at, waited = rules.due_after_supplement(
+            mode=pause.mode,
+            due_at=locked.due_at,
+            paused_from=pause.started_at,
+            returned_at=now,
+            version=locked.version,
+            calendar=calendar,
+        )
         pause.ended_at = now
         pause.save(update_fields=["ended_at"])
         locked.paused_hours += waited
