@@ -54,6 +54,7 @@ from django.utils import timezone
 from core.exceptions import InvalidInput
 from procedures.durations import HOURS_PER_WORKING_DAY, WORKING_DAYS_PER_WEEK
 from procedures.models import Agency, DurationUnit, Field, Level, OnlineLevel, Procedure
+from workflows import rules
 from workflows.models import (
     Channel,
     Dossier,
@@ -139,8 +140,7 @@ def _with_lookups(queryset: QuerySet, *, end) -> QuerySet:
     return queryset.alias(
         running_pause=FilteredRelation(
             "pauses",
-            condition=Q(pauses__started_at__lt=end)
-            & (Q(pauses__ended_at__isnull=True) | Q(pauses__ended_at__gte=end)),
+            condition=rules.pause_running_at(end),
         ),
     ).alias(
         withdrawal_time=Case(

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from core.exceptions import NotFound
 
-from . import clock, permissions
+from . import clock, permissions, rules
 from .keys import hash_lookup_key
-from .models import Dossier, DossierEvent, DossierStatus, DossierTask
+from .models import Dossier, DossierEvent, DossierTask
 from .permissions import Action
 
 _MISSING_KEY_HASH = "0" * 64  # compared against when the code is unknown, so both cases take as long
@@ -86,7 +86,7 @@ def dossier_list(
     if overdue is not None:
         now = as_of or clock.now()
         # A dossier waiting for the applicant's supplement has its clock stopped: not overdue.
-        late = Q(status=DossierStatus.PROCESSING, due_at__lt=now)
+        late = rules.clock_running() & Q(due_at__lt=now)
         dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
     # Dates become the office day's bounds, so ``received_at`` stays comparable with its indexes
     # (``received_at__date`` would compute a date per row and scan the table).
