@@ -1,7 +1,7 @@
 """Every change to a dossier, one function per use case (README "Dossiers and the workflow").
 
 The API, the admin, the staff UI and Celery all call these, so the rules cannot drift apart. Each
-function runs in one transaction, checks who may act (viewflow does not, pitfall 1), locks the
+function runs in one transaction, checks who may act (viewflow does not: docs/viewflow.md, note 1), locks the
 dossier row before reading its state (so two officers acting at once are serialised and the loser
 gets ``Conflict``), sets the dossier's new state, drives the viewflow process, and writes exactly
 one ``DossierEvent``. Notifications hook in through ``workflows.signals`` after commit.

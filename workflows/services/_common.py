@@ -28,7 +28,7 @@ from ..signals import emit
 @contextmanager
 def _flow_errors() -> Iterator[None]:
     """A process lock not taken, or the database breaking a lock cycle, is a concurrent change:
-    409, not 500 (pitfall 3)."""
+    409, not 500 (docs/viewflow.md, note 3)."""
     try:
         yield
     except FlowLockFailed as exc:

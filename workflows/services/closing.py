@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 
 from core.exceptions import Conflict, InvalidInput
 
-from .. import clock, deadlines, flows
+from .. import clock, deadlines
+from ..flow import driving
 from ..models import (
     OPEN_STATUSES,
     Dossier,
@@ -30,7 +31,7 @@ def dossier_withdraw(*, dossier: Dossier | int, by: AbstractBaseUser, reason: st
         now = clock.now()
         from_status = locked.status
         if locked.process is not None:
-            flows.cancel(locked.process)
+            driving.cancel(locked.process)
         locked.tasks.filter(status=TaskStatus.OPEN).update(status=TaskStatus.CANCELLED, finished_at=now)
         if from_status == DossierStatus.WAITING_SUPPLEMENT:
             calendar = deadlines.calendar()

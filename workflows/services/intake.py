@@ -17,7 +17,9 @@ from core.exceptions import InvalidInput
 from procedures.models import Procedure, ProcedureVersion
 from procedures.selectors import version_in_force
 
-from .. import clock, deadlines, flows
+from .. import clock, deadlines
+from ..flow import driving
+from ..flow.transition import Transition, version_steps
 from ..keys import hash_lookup_key, new_lookup_key
 from ..models import (
     ApplicantKind,
@@ -109,7 +111,8 @@ def _procedure(procedure_code: str | None, procedure: Procedure | None) -> Proce
 
 
 def _version_in_force(procedure: Procedure, at: dt.datetime) -> ProcedureVersion:
-    """The version a dossier keeps for life (``procedures.selectors.version_in_force``, pitfall 13)."""
+    """The version a dossier keeps for life (``procedures.selectors.version_in_force``;
+    docs/viewflow.md, note 13)."""
     version = version_in_force(procedure=procedure, at=at)
     if version is None:
         raise InvalidInput(
@@ -224,7 +227,7 @@ def dossier_register(
     received = intake.received
     with transaction.atomic(), _flow_errors():
         version = _version_in_force(intake.procedure, received)
-        steps = flows.version_steps(version)
+        steps = version_steps(version)
         if not steps:
             raise InvalidInput(
                 "Thủ tục chưa khai báo quy trình xử lý.", fields={"procedure_code": ["Chưa có bước."]}
@@ -242,8 +245,8 @@ def dossier_register(
             original_due_at=due,
             lookup_key_hash=hash_lookup_key(key),
         )
-        transition = flows.Transition(dossier=dossier, at=received, steps=steps)
-        dossier.process = flows.start(transition)
+        transition = Transition(dossier=dossier, at=received, steps=steps)
+        dossier.process = driving.start(transition)
         dossier.save(force_insert=True)
         for task in transition.opened:
             task.dossier = dossier

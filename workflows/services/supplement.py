@@ -10,7 +10,9 @@ from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput
 
-from .. import clock, deadlines, flows, rules
+from .. import clock, deadlines, rules
+from ..flow import driving
+from ..flow.transition import Transition
 from ..models import (
     Dossier,
     DossierStatus,
@@ -62,8 +64,8 @@ def dossier_supplement_received(
         locked.status = DossierStatus.PROCESSING
         locked.documents = list(locked.documents) + docs
         _forget_deadline_warnings(locked)
-        transition = flows.Transition(dossier=locked, at=now)
-        flows.resume_after_supplement(locked.process, transition=transition)
+        transition = Transition(dossier=locked, at=now)
+        driving.resume_after_supplement(locked.process, transition=transition)
         locked.save(
             update_fields=[
                 "due_at",

@@ -11,7 +11,9 @@ from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput, NotAllowed
 
-from .. import clock, deadlines, flows, rules
+from .. import clock, deadlines, rules
+from ..flow import driving
+from ..flow.transition import Transition, version_steps
 from ..models import (
     Decision,
     Dossier,
@@ -162,7 +164,7 @@ def task_complete(
         calendar = deadlines.calendar()
         from_status = dossier.status
         _close_task(locked, by=by, decision=decision, note=note, reasons=reasons, now=now, calendar=calendar)
-        stage_size = sum(1 for step in flows.version_steps(dossier.version) if step.stage == locked.stage)
+        stage_size = sum(1 for step in version_steps(dossier.version) if step.stage == locked.stage)
         others_open = decision == Decision.APPROVE and stage_size > 1 and _others_open(locked)
         outcome = rules.after_decision(
             decision, stage=locked.stage, stage_count=dossier.stage_count, others_open=others_open
@@ -173,14 +175,14 @@ def task_complete(
         if outcome.cut_short:
             _cancel_rest_of_stage(locked, now=now)
         locked.save(update_fields=_TASK_DONE_FIELDS)
-        transition = flows.Transition(
+        transition = Transition(
             dossier=dossier,
             at=now,
             cut_short=outcome.cut_short,
             stage_done=outcome.stage_done,
             solo_step=stage_size == 1,
         )
-        flows.complete_step(locked.flow_task, transition=transition, owner=by)
+        driving.complete_step(locked.flow_task, transition=transition, owner=by)
         if outcome.stage_done:
             dossier.save(update_fields=_DOSSIER_DECIDED_FIELDS)
         _record(
