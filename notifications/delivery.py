@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -95,21 +94,3 @@ def deliver(*, notification_id: int) -> str:
             outcome = SENT
         notification.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
     return outcome
-
-
-def queue_deliveries(ids: Iterable[int]) -> None:
-    """Hand ids to Celery. A broker error is logged, not raised: ``deliver_pending`` catches up."""
-    from notifications.tasks import deliver_notification
-
-    failed = 0
-    for notification_id in ids:
-        try:
-            deliver_notification.delay(notification_id)
-        except Exception:  # broker down: the row stays pending and is re-queued later
-            failed += 1
-            if failed == 1:
-                logger.exception(
-                    "Could not queue notification %s; deliver_pending will retry", notification_id
-                )
-    if failed:
-        logger.error("%s notifications not queued; deliver_pending will retry them", failed)

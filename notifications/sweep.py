@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from core.roles import Role
 from notifications.clock import working_threshold
-from notifications.delivery import queue_deliveries
 from notifications.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
+from notifications.outbox import queue_deliveries
 from notifications.recipients import staff_by_agency, supervisors
 from workflows import rules
 from workflows.models import Dossier, DossierTask, TaskStatus

@@ -133,8 +133,16 @@ def _step_item(step: Step) -> dict:
 
 
 def version_is_used(*, version: ProcedureVersion) -> bool:
-    """Whether a dossier was received under this version (then it must never change).
+    """Whether a dossier was received under this version (then it must never change)."""
+    return _dossiers().filter(version=version).exists()
 
-    Read through the reverse relation of ``workflows.Dossier.version``: the catalog never imports
-    the workflow that is built on it."""
-    return version.dossier_set.exists()
+
+def version_used_flag() -> Exists:
+    """``Exists`` of a dossier received under the outer version, to annotate a version queryset."""
+    return Exists(_dossiers().filter(version=OuterRef("pk")))
+
+
+def _dossiers() -> QuerySet:
+    """Dossiers, reached through the reverse relation of ``Dossier.version``: the catalog never
+    imports the workflow built on it (import-linter contract in pyproject.toml)."""
+    return ProcedureVersion.dossier_set.rel.related_model._default_manager.all()

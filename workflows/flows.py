@@ -17,7 +17,7 @@ supplement or the end. ``all_steps_decided`` waits for the stage's parallel step
 
 Business rules (who may act, what a decision does to the stage pointer and the status, deadlines)
 live in ``workflows.rules`` and ``workflows.services``: the service sets the dossier's state, then
-drives the flow (``workflows.flow.driving``) with a ``Transition`` (``workflows.flow.transition``),
+drives the flow (``workflows.services._driving``) with a ``Transition`` (``workflows.flow.transition``),
 and the gateways only read that state. The node classes are in ``workflows.flow.nodes``; deadlines
 are our own ``DossierTask.due_at`` columns, not viewflow timers (docs/viewflow.md).
 """

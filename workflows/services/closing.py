@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from core.exceptions import Conflict, InvalidInput
 
 from .. import clock, deadlines
-from ..flow import driving
 from ..models import (
     OPEN_STATUSES,
     Dossier,
@@ -18,6 +17,7 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import Action, require
+from . import _driving as driving
 from ._common import _flow_errors, _lock_dossier, _record
 
 

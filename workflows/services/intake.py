@@ -18,7 +18,6 @@ from procedures.models import Procedure, ProcedureVersion
 from procedures.selectors import version_in_force
 
 from .. import clock, deadlines
-from ..flow import driving
 from ..flow.transition import Transition, version_steps
 from ..keys import hash_lookup_key, new_lookup_key
 from ..models import (
@@ -31,6 +30,7 @@ from ..models import (
     EventAction,
 )
 from ..permissions import Action, require
+from . import _driving as driving
 from ._common import _documents, _flow_errors, _record
 
 PERSON_ID_RE = re.compile(r"^\d{12}$")  # căn cước công dân

@@ -11,7 +11,6 @@ from django.db import transaction
 from core.exceptions import Conflict, InvalidInput
 
 from .. import clock, deadlines, rules
-from ..flow import driving
 from ..flow.transition import Transition
 from ..models import (
     Dossier,
@@ -19,6 +18,7 @@ from ..models import (
     EventAction,
 )
 from ..permissions import Action, require
+from . import _driving as driving
 from ._common import (
     _documents,
     _flow_errors,

@@ -12,7 +12,6 @@ from django.db import transaction
 from core.exceptions import Conflict, InvalidInput, NotAllowed
 
 from .. import clock, deadlines, rules
-from ..flow import driving
 from ..flow.transition import Transition, version_steps
 from ..models import (
     Decision,
@@ -25,6 +24,7 @@ from ..models import (
     TaskStatus,
 )
 from ..permissions import Action, can, require
+from . import _driving as driving
 from ._common import _documents, _finish, _flow_errors, _lock_task, _record
 
 

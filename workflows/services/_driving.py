@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from ..flow.transition import Transition, driving
 from ..flows import DossierFlow
-from .transition import Transition, driving
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
