@@ -5,6 +5,7 @@ upgrade fails here, with a reason, before it fails in a dossier.
 
 import inspect
 from importlib.metadata import version
+from types import SimpleNamespace
 
 import pytest
 from viewflow.fsm.base import TransitionBoundMethod
@@ -76,3 +77,35 @@ def test_the_diagram_is_drawn_with_our_nodes():
         ("wait_for_supplement", False),
         ("process_step", True),
     ]
+
+
+@pytest.mark.django_db
+def test_the_rename_migration_moves_stored_tasks_between_node_names(clock, agency, reception):
+    """Tasks written under the old node names follow the renamed nodes (and back)."""
+    import importlib
+
+    from django.db import connection
+
+    from tests.factories import make_procedure
+    from tests.workflows.conftest import APPLICANT
+    from workflows import services
+
+    migration = importlib.import_module("workflows.migrations.0007_rename_flow_nodes")
+    dossier, _ = services.dossier_register(
+        procedure=make_procedure(agency=agency), applicant=APPLICANT, channel="in_person", by=reception
+    )
+
+    def names():  # raw: the ORM would resolve the stored names to nodes
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT flow_task FROM viewflow_task WHERE process_id = %s", [dossier.process_id])
+            return {row[0] for row in cursor.fetchall()}
+
+    new = names()
+    assert "workflows/flows.DossierFlow.what_next" in new
+    with connection.cursor() as cursor:
+        # what the migration uses of a schema editor (SQLite's cannot open inside a test's transaction)
+        editor = SimpleNamespace(quote_name=connection.ops.quote_name, execute=cursor.execute)
+        migration.backwards(None, editor)
+        assert "workflows/flows.DossierFlow.route_stage" in names()
+        migration.forwards(None, editor)
+    assert names() == new
