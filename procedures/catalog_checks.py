@@ -7,10 +7,16 @@ document only when the list is empty. The duration and budget rules are shared w
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from core.exceptions import InvalidInput
 from core.roles import STEP_ROLES
+from procedures.catalog_fields import Boolean, Choice, Integer, Items, Object, Text, known, unique
 from procedures.durations import duration_hours
 from procedures.models import (
     AGENCY_CODE_VALIDATOR,
@@ -118,78 +124,116 @@ class _StepSpec:
     budget_hours: int
 
 
-class _Checker:
-    """Walks the document, normalising what is valid and recording a Problem for what is not."""
+# --- the document ---------------------------------------------------------------------------------
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
 
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+class _AgencyIn(Object):
+    code = Text()
+    name = Text(max_length=255)
+    level = Choice(Level.values)
+    parent = Text(fallback="")
+    active = Boolean()
 
-    def obj(self, value, path: str, allowed: set[str]) -> dict | None:
-        if not isinstance(value, dict):
-            self.add(path, "phải là một đối tượng JSON")
-            return None
-        for key in sorted(set(value) - allowed):
-            self.add(f"{path}.{key}" if path else key, "trường không được hỗ trợ")
-        return value
+    validate_code = unique(
+        "agencies", "mã cơ quan {} trùng trong tệp", AGENCY_CODE_RE, "MX1X2.Y1Y2Y3.Z1Z2 (ví dụ 000.00.31.H57)"
+    )
 
-    def text(self, obj: dict, key: str, path: str, *, required=True, max_length=None, default="") -> str:
-        value = obj.get(key)
-        if value is None or value == "":
-            if required:
-                self.add(f"{path}.{key}", "bắt buộc")
-            return default
-        if not isinstance(value, str):
-            self.add(f"{path}.{key}", "phải là chuỗi ký tự")
-            return default
-        value = value.strip()
-        if required and not value:
-            self.add(f"{path}.{key}", "bắt buộc")
-        if max_length and len(value) > max_length:
-            self.add(f"{path}.{key}", f"dài quá {max_length} ký tự")
-        return value
+    def validate_parent(self, parent: str) -> str:
+        code = self.raw.get("code")
+        if parent and isinstance(code, str) and parent == code.strip():
+            raise ValidationError("cơ quan không thể là cấp trên của chính nó")
+        if parent and parent not in self.context["agencies"]:
+            raise ValidationError(f"cơ quan {parent} không tồn tại")
+        return parent
 
-    def choice(self, obj: dict, key: str, path: str, choices: list[str], *, default=None) -> str:
-        value = obj.get(key)
-        if value is None or value == "":
-            if default is None:
-                self.add(f"{path}.{key}", "bắt buộc")
-                return ""
-            return default
-        if value not in choices:
-            self.add(f"{path}.{key}", f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}")
-            return default or ""
-        return value
 
-    def integer(self, obj: dict, key: str, path: str, *, minimum: int, default=None) -> int | None:
-        value = obj.get(key)
-        if value is None or value == "":
-            if default is None:
-                self.add(f"{path}.{key}", "bắt buộc")
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.add(f"{path}.{key}", f"phải là số nguyên, nhận được {value!r}")
-            return None
-        if value < minimum:
-            self.add(f"{path}.{key}", f"phải lớn hơn hoặc bằng {minimum}")
-            return None
-        return value
+class _FieldIn(Object):
+    code = Text(max_length=32)
+    name = Text(max_length=255)
 
-    def boolean(self, obj: dict, key: str, path: str) -> bool:
-        value = obj.get(key, True)
-        if not isinstance(value, bool):
-            self.add(f"{path}.{key}", "phải là true hoặc false")
-            return True
-        return value
+    validate_code = unique("fields", "mã lĩnh vực {} trùng trong tệp")
 
-    def items(self, data: dict, key: str, path: str) -> list:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.add(f"{path}.{key}" if path else key, "phải là một danh sách")
+
+class _DurationIn(Object):
+    value = Integer(minimum=1)
+    unit = Choice(DurationUnit.values)
+
+
+class _DocumentIn(Object):
+    name = Text(max_length=500)
+    kind = Choice(DocumentKind.values, fallback="original")
+    count = Integer(minimum=1, fallback=1)
+
+
+class _StepIn(Object):
+    name = Text(max_length=255)
+    agency = Text()
+    role = Choice(STEP_ROLE_VALUES, fallback="specialist")
+    budget_hours = Integer(minimum=1)
+    parallel_group = Text(fallback="", max_length=32)
+
+    validate_agency = known("agencies", "cơ quan {} không tồn tại")
+
+
+class _ProcedureIn(Object):
+    code = Text()
+    name = Text(max_length=1000)
+    field = Text()
+    level = Choice(Level.values)
+    receiving_agency = Text()
+    active = Boolean()
+    legal_duration = _DurationIn()
+    committed_duration = _DurationIn()
+    fee = Integer(minimum=0, fallback=0)
+    online_level = Choice(OnlineLevel.values, fallback="none")
+    supplement_mode = Choice(SupplementMode.values, fallback="pause")
+    legal_basis = Text(fallback="")
+    documents = Items(_DocumentIn())
+    steps = Items(_StepIn(), empty_message="thủ tục phải có ít nhất một bước xử lý")
+
+    validate_code = unique(
+        "procedures",
+        "mã thủ tục {} trùng trong tệp",
+        PROCEDURE_CODE_RE,
+        "mã thủ tục (ví dụ 1.001234 hoặc 2.000889)",
+    )
+    validate_field = known("fields", "lĩnh vực {} không tồn tại")
+    validate_receiving_agency = known("agencies", "cơ quan {} không tồn tại")
+
+    def rule_problems(self, data: Mapping) -> list[tuple[str, str]]:
+        """Committed within legal (``duration_problems``); the stages' budgets within committed
+        (``budget_problems``), when every step's budget is valid."""
+        legal, committed = self.valid("legal_duration", data), self.valid("committed_duration", data)
+        if not (legal and committed):
             return []
-        return value
+        problems = [
+            ("committed_duration", message)
+            for message in duration_problems(
+                legal=(legal["value"], legal["unit"]), committed=(committed["value"], committed["unit"])
+            )
+        ]
+        raw_steps = data.get("steps")
+        raw_steps = [s for s in raw_steps if isinstance(s, Mapping)] if isinstance(raw_steps, list) else []
+        if raw_steps:
+            step = self.fields["steps"].child
+            budgets = [self.valid("budget_hours", s, step.fields["budget_hours"]) for s in raw_steps]
+            groups = [self.valid("parallel_group", s, step.fields["parallel_group"]) or "" for s in raw_steps]
+            if all(budgets):
+                specs = [_StepSpec(i + 1, g, b) for i, (g, b) in enumerate(zip(groups, budgets, strict=True))]
+                problems += [
+                    ("steps", message)
+                    for message in budget_problems(
+                        steps=specs, committed=(committed["value"], committed["unit"])
+                    )
+                ]
+        return problems
+
+
+class _CatalogIn(Object):
+    agencies = Items(_AgencyIn())
+    fields = Items(_FieldIn())
+    procedures = Items(_ProcedureIn())
+    meta = serializers.JSONField(required=False)
 
 
 @dataclass
@@ -199,172 +243,82 @@ class _Document:
     procedures: list[dict]
 
 
-def _check_document(data) -> tuple[list[Problem], _Document]:
-    c = _Checker()
-    doc = _Document([], [], [])
-    if c.obj(data, "", TOP_LEVEL_KEYS) is None:
-        return c.problems, doc
+def _problems(detail, path: str = "") -> list[Problem]:
+    """DRF's nested errors as problems located by path: ``procedures[3].steps[1].agency``."""
+    if isinstance(detail, Mapping):
+        problems = []
+        for key, sub in detail.items():
+            if key == api_settings.NON_FIELD_ERRORS_KEY:
+                problems += _problems(sub, path)
+            elif isinstance(key, int):
+                problems += _problems(sub, f"{path}[{key}]")
+            else:
+                problems += _problems(sub, f"{path}.{key}" if path else str(key))
+        return problems
+    if isinstance(detail, list):
+        return [problem for item in detail for problem in _problems(item, path)]
+    return [Problem(path, str(detail))]
 
-    agency_codes_in_file: set[str] = set()
-    for index, raw in enumerate(c.items(data, "agencies", "")):
-        path = f"agencies[{index}]"
-        if c.obj(raw, path, AGENCY_KEYS) is None:
-            continue
-        code = c.text(raw, "code", path)
-        if code and not AGENCY_CODE_RE.match(code):
-            c.add(f"{path}.code", f"mã {code} không đúng dạng MX1X2.Y1Y2Y3.Z1Z2 (ví dụ 000.00.31.H57)")
-        elif code in agency_codes_in_file:
-            c.add(f"{path}.code", f"mã cơ quan {code} trùng trong tệp")
-        agency_codes_in_file.add(code)
-        parent = c.text(raw, "parent", path, required=False)
-        if parent and parent == code:
-            c.add(f"{path}.parent", "cơ quan không thể là cấp trên của chính nó")
-        doc.agencies.append(
-            {
-                "code": code,
-                "name": c.text(raw, "name", path, max_length=255),
-                "level": c.choice(raw, "level", path, Level.values),
-                "parent": parent,
-                "active": c.boolean(raw, "active", path),
-                "_path": path,
-            }
-        )
 
-    field_codes_in_file: set[str] = set()
-    for index, raw in enumerate(c.items(data, "fields", "")):
-        path = f"fields[{index}]"
-        if c.obj(raw, path, FIELD_KEYS) is None:
-            continue
-        code = c.text(raw, "code", path, max_length=32)
-        if code in field_codes_in_file:
-            c.add(f"{path}.code", f"mã lĩnh vực {code} trùng trong tệp")
-        field_codes_in_file.add(code)
-        doc.fields.append({"code": code, "name": c.text(raw, "name", path, max_length=255)})
+def _references(data: Mapping) -> tuple[set[str], set[str]]:
+    """The agencies and fields of the file, and those it refers to that must be in the database."""
 
-    raw_procedures = c.items(data, "procedures", "")
-    referenced_agencies = {a["parent"] for a in doc.agencies if a["parent"]}
+    def objects(key):
+        items = data.get(key)
+        return [item for item in items if isinstance(item, Mapping)] if isinstance(items, list) else []
+
+    def texts(items, key):
+        return {item[key].strip() for item in items if isinstance(item.get(key), str)}
+
+    agencies, fields = texts(objects("agencies"), "code"), texts(objects("fields"), "code")
+    referenced_agencies = texts(objects("agencies"), "parent")
     referenced_fields: set[str] = set()
-    for raw in raw_procedures:
-        if isinstance(raw, dict):
-            referenced_agencies.add(raw.get("receiving_agency"))
-            referenced_fields.add(raw.get("field"))
-            for step in raw.get("steps") or []:
-                if isinstance(step, dict):
-                    referenced_agencies.add(step.get("agency"))
-    referenced_agencies = {x for x in referenced_agencies if isinstance(x, str)} - agency_codes_in_file
-    referenced_fields = {x for x in referenced_fields if isinstance(x, str)} - field_codes_in_file
-    known_agencies = agency_codes_in_file | set(
-        Agency.objects.filter(code__in=referenced_agencies).values_list("code", flat=True)
+    procedures = data.get("procedures")
+    for raw in procedures if isinstance(procedures, list) else []:
+        if isinstance(raw, Mapping):
+            steps = raw.get("steps")
+            steps = [step for step in steps if isinstance(step, Mapping)] if isinstance(steps, list) else []
+            referenced_agencies |= texts([raw, *steps], "agency") | texts([raw], "receiving_agency")
+            referenced_fields |= texts([raw], "field")
+    referenced_agencies -= agencies
+    referenced_fields -= fields
+    in_database = Agency.objects.filter(code__in=referenced_agencies).values_list("code", flat=True)
+    fields_in_database = Field.objects.filter(code__in=referenced_fields).values_list("code", flat=True)
+    return agencies | set(in_database), fields | set(fields_in_database)
+
+
+def _check_document(data) -> tuple[list[Problem], _Document]:
+    """Every problem of the document, and the document normalised (valid procedures only)."""
+    if not isinstance(data, Mapping):
+        return [Problem("", "phải là một đối tượng JSON")], _Document([], [], [])
+    agencies, fields = _references(data)
+    serializer = _CatalogIn(data=data, context={"agencies": agencies, "fields": fields})
+    if serializer.is_valid():
+        valid = serializer.validated_data
+        return [], _Document(valid["agencies"], valid["fields"], valid["procedures"])
+    return _problems(serializer.errors), _Document(
+        [], [], _valid_procedures(data, serializer.errors, agencies, fields)
     )
-    known_fields = field_codes_in_file | set(
-        Field.objects.filter(code__in=referenced_fields).values_list("code", flat=True)
-    )
 
-    def agency_ref(obj: dict, key: str, path: str) -> str:
-        code = c.text(obj, key, path)
-        if code and code not in known_agencies:
-            c.add(f"{path}.{key}", f"cơ quan {code} không tồn tại")
-        return code
 
-    for agency in doc.agencies:
-        if agency["parent"] and agency["parent"] not in known_agencies:
-            c.add(f"{agency['_path']}.parent", f"cơ quan {agency['parent']} không tồn tại")
-
-    procedure_codes: set[str] = set()
-    for index, raw in enumerate(raw_procedures):
-        path = f"procedures[{index}]"
-        if c.obj(raw, path, PROCEDURE_KEYS) is None:
+def _valid_procedures(data: Mapping, errors: Mapping, agencies: set[str], fields: set[str]) -> list[dict]:
+    """The procedures without a problem of their own, normalised: the import still checks their
+    versions against the database, so that one pass reports everything."""
+    raw = data.get("procedures")
+    if not isinstance(raw, list) or not isinstance(errors.get("procedures", {}), Mapping):
+        return []
+    failed = errors.get("procedures", {})
+    declared = set(_ProcedureIn().fields)
+    context = {"agencies": agencies, "fields": fields}
+    valid = []
+    for index, item in enumerate(raw):
+        # an unsupported key is a problem, but it leaves the procedure's own data valid
+        if not isinstance(item, Mapping):
             continue
-        before = len(c.problems)
-        code = c.text(raw, "code", path)
-        if code and not PROCEDURE_CODE_RE.match(code):
-            c.add(f"{path}.code", f"mã {code} không đúng dạng mã thủ tục (ví dụ 1.001234 hoặc 2.000889)")
-        elif code in procedure_codes:
-            c.add(f"{path}.code", f"mã thủ tục {code} trùng trong tệp")
-        procedure_codes.add(code)
-        field_code = c.text(raw, "field", path)
-        if field_code and field_code not in known_fields:
-            c.add(f"{path}.field", f"lĩnh vực {field_code} không tồn tại")
-
-        durations = {}
-        for key in ("legal_duration", "committed_duration"):
-            value = raw.get(key)
-            if value is None:
-                c.add(f"{path}.{key}", "bắt buộc")
-                continue
-            if c.obj(value, f"{path}.{key}", {"value", "unit"}) is None:
-                continue
-            amount = c.integer(value, "value", f"{path}.{key}", minimum=1)
-            unit = c.choice(value, "unit", f"{path}.{key}", DurationUnit.values)
-            if amount is not None and unit:
-                durations[key] = {"value": amount, "unit": unit}
-
-        documents = []
-        for d_index, raw_doc in enumerate(c.items(raw, "documents", path)):
-            d_path = f"{path}.documents[{d_index}]"
-            if c.obj(raw_doc, d_path, DOCUMENT_KEYS) is None:
-                continue
-            documents.append(
-                {
-                    "name": c.text(raw_doc, "name", d_path, max_length=500),
-                    "kind": c.choice(raw_doc, "kind", d_path, DocumentKind.values, default="original"),
-                    "count": c.integer(raw_doc, "count", d_path, minimum=1, default=1),
-                }
-            )
-
-        steps = []
-        raw_steps = c.items(raw, "steps", path)
-        if not raw_steps and isinstance(raw.get("steps", []), list):
-            c.add(f"{path}.steps", "thủ tục phải có ít nhất một bước xử lý")
-        for s_index, raw_step in enumerate(raw_steps):
-            s_path = f"{path}.steps[{s_index}]"
-            if c.obj(raw_step, s_path, STEP_KEYS) is None:
-                continue
-            steps.append(
-                {
-                    "name": c.text(raw_step, "name", s_path, max_length=255),
-                    "agency": agency_ref(raw_step, "agency", s_path),
-                    "role": c.choice(raw_step, "role", s_path, STEP_ROLE_VALUES, default="specialist"),
-                    "budget_hours": c.integer(raw_step, "budget_hours", s_path, minimum=1),
-                    "parallel_group": c.text(
-                        raw_step, "parallel_group", s_path, required=False, max_length=32
-                    ),
-                }
-            )
-
-        procedure = {
-            "code": code,
-            "name": c.text(raw, "name", path, max_length=1000),
-            "field": field_code,
-            "level": c.choice(raw, "level", path, Level.values),
-            "receiving_agency": agency_ref(raw, "receiving_agency", path),
-            "active": c.boolean(raw, "active", path),
-            "legal_duration": durations.get("legal_duration"),
-            "committed_duration": durations.get("committed_duration"),
-            "fee": c.integer(raw, "fee", path, minimum=0, default=0),
-            "online_level": c.choice(raw, "online_level", path, OnlineLevel.values, default="none"),
-            "supplement_mode": c.choice(raw, "supplement_mode", path, SupplementMode.values, default="pause"),
-            "legal_basis": c.text(raw, "legal_basis", path, required=False),
-            "documents": documents,
-            "steps": steps,
-        }
-        legal, committed = durations.get("legal_duration"), durations.get("committed_duration")
-        if legal and committed:
-            for message in duration_problems(
-                legal=(legal["value"], legal["unit"]), committed=(committed["value"], committed["unit"])
-            ):
-                c.add(f"{path}.committed_duration", message)
-            if steps and all(s["budget_hours"] for s in steps):
-                specs = [
-                    _StepSpec(i + 1, s["parallel_group"], s["budget_hours"]) for i, s in enumerate(steps)
-                ]
-                for message in budget_problems(
-                    steps=specs, committed=(committed["value"], committed["unit"])
-                ):
-                    c.add(f"{path}.steps", message)
-        if len(c.problems) == before:
-            doc.procedures.append(procedure)
-    return c.problems, doc
+        if index not in failed or (isinstance(failed[index], Mapping) and declared.isdisjoint(failed[index])):
+            known = {key: value for key, value in item.items() if key in declared}
+            valid.append(_ProcedureIn(context=context).run_validation(known))
+    return valid
 
 
 def catalog_problems(*, data) -> list[Problem]:
