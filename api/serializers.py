@@ -5,6 +5,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from procedures.models import DocumentKind
+from workflows.applicants import validate_applicant
 from workflows.models import ApplicantKind, Channel, Decision, DossierStatus
 
 from .procedures import CodeNameSerializer as CodeName
@@ -21,6 +22,12 @@ class ApplicantIn(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        """The applicant rules are ``workflows.applicants.validate_applicant``'s, the services' own:
+        its ``InvalidInput`` is the same 400 the service would give."""
+        validate_applicant(dict(attrs))
+        return attrs
 
 
 class DocumentIn(serializers.Serializer):

@@ -10,6 +10,7 @@ One module per use case (intake, tasks, supplement, extension, closing); shared 
 auditing in ``_common``. Everything public is re-exported here, so callers import ``workflows.services``.
 """
 
+from ..applicants import validate_applicant
 from ..keys import LOOKUP_KEY_ALPHABET, LOOKUP_KEY_LENGTH, hash_lookup_key
 from ..rules import DECISION_ACTIONS
 from .closing import dossier_rate, dossier_return_result, dossier_withdraw
@@ -17,7 +18,6 @@ from .extension import dossier_extend
 from .intake import (
     dossier_refuse_at_intake,
     dossier_register,
-    validate_applicant,
 )
 from .supplement import dossier_supplement_received
 from .tasks import task_claim, task_complete, task_reassign, task_release
