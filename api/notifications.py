@@ -11,11 +11,11 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.roles import Role, has_role
 from notifications.delivery import render
 from notifications.models import Notification
 from notifications.selectors import QUEUE_ITEMS, QUEUE_STATES, deadline_queue, notifications_for
 from notifications.services import notification_mark_read
+from workflows.permissions import Action, can
 
 from .fields import Integer
 from .schema import ERROR_RESPONSES
@@ -25,7 +25,7 @@ class IsSupervisor(BasePermission):
     message = "Chỉ Quản lý Một cửa được xem danh sách hồ sơ sắp đến hạn và quá hạn."
 
     def has_permission(self, request, view) -> bool:
-        return has_role(request.user, Role.SUPERVISOR, Role.ADMIN)
+        return can(request.user, Action.VIEW_MONITORING)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

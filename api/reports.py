@@ -25,12 +25,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.exceptions import InvalidInput, NotAllowed
-from core.roles import Role, agency_id_of, has_role
+from core.exceptions import InvalidInput
 from procedures.models import Agency
 from reports import columns as C
 from reports import exports, selectors
 from reports.periods import PERIOD_KINDS, Period, make_period, shortcut_dates
+from workflows.permissions import report_agency_ids
 
 from .schema import ERROR_RESPONSES
 
@@ -43,18 +43,6 @@ class JSONOnly(BaseContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         renderer = JSONRenderer()
         return renderer, renderer.media_type
-
-
-def report_scope(user) -> list[int] | None:
-    """None = every agency; ``[id]`` = a head's own agency. Raises NotAllowed for anyone else."""
-    if has_role(user, Role.SUPERVISOR, Role.ADMIN):
-        return None
-    if has_role(user, Role.HEAD):
-        agency_id = agency_id_of(user)
-        if agency_id is None:
-            raise NotAllowed("Lãnh đạo chưa được gắn với cơ quan nào.", code="no_agency")
-        return [agency_id]
-    raise NotAllowed("Chỉ lãnh đạo, quản lý Một cửa và quản trị được xem báo cáo.")
 
 
 def _date(query, name: str) -> dt.date:
@@ -131,7 +119,7 @@ class ReportView(APIView):
     filename = "bao-cao"
 
     def get(self, request):
-        agency_ids = report_scope(request.user)
+        agency_ids = report_agency_ids(request.user)
         query = request.query_params
         fmt = _choice(query, "format", FORMATS, "json")
         period = parse_period(query)

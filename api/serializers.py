@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core import limits
 from procedures.models import DocumentKind
+from workflows.applicants import validate_applicant
 from workflows.models import ApplicantKind, Channel, Decision, DossierStatus
 
 from .fields import AwareDateTime, BoundedDate, Integer, Text
@@ -25,6 +26,12 @@ class ApplicantIn(serializers.Serializer):
     phone = Text(max_length=20, required=False, allow_blank=True, default="")
     email = Text(max_length=254, required=False, allow_blank=True, default="")
     address = Text(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        """The applicant rules are ``workflows.applicants.validate_applicant``'s, the services' own:
+        its ``InvalidInput`` is the same 400 the service would give."""
+        validate_applicant(dict(attrs))
+        return attrs
 
 
 class DocumentIn(serializers.Serializer):

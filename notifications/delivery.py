@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -12,7 +11,6 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from core.outage import broker_breaker
 from core.text import unaccent
 from notifications.models import Notification, NotificationChannel, NotificationStatus
 from notifications.sms import get_sms_backend
@@ -126,30 +124,3 @@ def deliver(*, notification_id: int) -> str:
             outcome = SENT
         notification.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
     return outcome
-
-
-def queue_deliveries(ids: Iterable[int]) -> None:
-    """Hand ids to Celery. A broker error is logged, not raised: ``deliver_pending`` catches up.
-
-    Runs after a request's commit: with the broker down it must cost milliseconds, so after one
-    failure the rest are skipped, and so are later calls while ``broker_breaker`` is open.
-    """
-    from notifications.tasks import deliver_notification
-
-    ids = list(ids)
-    failed = 0
-    for position, notification_id in enumerate(ids):
-        if not broker_breaker.available():
-            failed += len(ids) - position
-            break
-        try:
-            deliver_notification.delay(notification_id)
-        except Exception as exc:  # noqa: BLE001 - after the commit nothing may raise; the row stays pending
-            broker_breaker.failed(exc)
-            failed += 1
-            if failed == 1:
-                logger.warning("Could not queue notification %s; deliver_pending will retry", notification_id)
-        else:
-            broker_breaker.succeeded()
-    if failed:
-        logger.error("%s notifications not queued; deliver_pending will retry them", failed)

@@ -6,7 +6,8 @@ from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
 from notifications.clock import working_threshold
 from notifications.models import Notification, NotificationChannel
-from workflows.models import Dossier, DossierStatus, DossierTask, TaskStatus
+from workflows import rules
+from workflows.models import Dossier, DossierTask, TaskStatus
 
 QUEUE_ITEMS = ("task", "dossier")
 QUEUE_STATES = ("overdue", "due_soon")
@@ -46,13 +47,13 @@ def deadline_queue(
     """
     threshold = working_threshold(as_of=as_of, working_hours=due_soon_hours)
     tasks = _window(
-        DossierTask.objects.filter(status=TaskStatus.OPEN, dossier__status=DossierStatus.PROCESSING),
+        DossierTask.objects.filter(rules.clock_running("dossier__"), status=TaskStatus.OPEN),
         as_of=as_of,
         threshold=threshold,
         state=state,
     )
     dossiers = _window(
-        Dossier.objects.filter(status=DossierStatus.PROCESSING), as_of=as_of, threshold=threshold, state=state
+        Dossier.objects.filter(rules.clock_running()), as_of=as_of, threshold=threshold, state=state
     )
     if agency_id is not None:
         tasks = tasks.filter(agency_id=agency_id)

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from core.roles import Role
 from notifications.clock import working_threshold
-from notifications.delivery import queue_deliveries
 from notifications.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
+from notifications.outbox import queue_deliveries
 from notifications.recipients import staff_by_agency, supervisors
-from workflows.models import Dossier, DossierStatus, DossierTask, TaskStatus
+from workflows import rules
+from workflows.models import Dossier, DossierTask, TaskStatus
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +83,11 @@ def _claim(*, kind: str, as_of: dt.datetime, threshold: dt.datetime, limit: int)
     overdue = kind.endswith("overdue")
     markers = [adapt(as_of), adapt(as_of)] if overdue else [adapt(as_of)]
     window = [adapt(as_of)] if overdue else [adapt(as_of), adapt(threshold)]
+    # Only dossiers whose clock runs (rules.clock_running) can be due soon or overdue.
     if kind.startswith("task"):
-        params = [*markers, TaskStatus.OPEN.value, *window, DossierStatus.PROCESSING.value, limit]
+        params = [*markers, TaskStatus.OPEN.value, *window, rules.CLOCK_RUNNING_STATUS.value, limit]
     else:
-        params = [*markers, DossierStatus.PROCESSING.value, *window, limit]
+        params = [*markers, rules.CLOCK_RUNNING_STATUS.value, *window, limit]
     sql = _claim_sql(kind=kind, vendor=connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

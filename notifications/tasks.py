@@ -1,4 +1,8 @@
-"""Celery tasks: each fetches by id or runs one service; beat's static schedule is in settings."""
+"""Celery tasks: each fetches by id or runs one service; beat's static schedule is in settings.
+
+The delivery task itself is in ``outbox`` (the sweep queues deliveries without importing this
+module, which runs the sweep); it is re-exported here so that Celery's autodiscovery registers it.
+"""
 
 import datetime as dt
 import logging
@@ -8,8 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from notifications.delivery import RETRY, deliver, queue_deliveries
 from notifications.models import Notification, NotificationChannel, NotificationStatus
+from notifications.outbox import DeliveryFailed, deliver_notification, queue_deliveries
 from notifications.sweep import sweep_deadlines
 
 logger = logging.getLogger(__name__)
@@ -17,10 +21,6 @@ logger = logging.getLogger(__name__)
 # Rows pending this long past their next attempt are assumed lost (worker died, broker down).
 PENDING_GRACE = dt.timedelta(minutes=2)
 PENDING_BATCH = 1000
-
-
-class DeliveryFailed(Exception):
-    """Raised to make Celery retry a delivery later; the attempt is already recorded on the row."""
 
 
 @shared_task(name="notifications.sweep_deadlines", ignore_result=True)
@@ -48,29 +48,6 @@ def fire_viewflow_timers() -> dict:
     return {"timers": fired, "conditions": conditions, "started": started}
 
 
-@shared_task(
-    bind=True,
-    name="notifications.deliver",
-    acks_late=True,
-    autoretry_for=(DeliveryFailed,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=False,
-    max_retries=None,
-    ignore_result=True,
-)
-def deliver_notification(self, notification_id: int) -> str:
-    """Idempotent: a row already sent, failed or locked by another worker is skipped.
-
-    The number of attempts lives on the row (``ONESTOP_NOTIFY_MAX_ATTEMPTS``), not in Celery, so a
-    re-queued or duplicated message cannot exceed it.
-    """
-    outcome = deliver(notification_id=notification_id)
-    if outcome == RETRY:
-        raise DeliveryFailed(f"notification {notification_id} will be retried")
-    return outcome
-
-
 @shared_task(name="notifications.deliver_pending", ignore_result=True)
 def deliver_pending() -> int:
     """Re-queue deliverable rows whose next attempt is overdue: nothing is lost if a worker dies."""
@@ -85,3 +62,12 @@ def deliver_pending() -> int:
     if ids:
         logger.info("Re-queued %s pending notifications", len(ids))
     return len(ids)
+
+
+__all__ = [
+    "DeliveryFailed",
+    "deliver_notification",
+    "deliver_pending",
+    "fire_viewflow_timers",
+    "sweep_deadlines_task",
+]

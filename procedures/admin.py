@@ -9,7 +9,6 @@ through ``procedures.services``.
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -27,6 +26,7 @@ from procedures.models import (
     RequiredDocument,
     Step,
 )
+from procedures.selectors import version_is_used, version_used_flag
 from procedures.services import (
     budget_problems,
     duration_problems,
@@ -34,7 +34,6 @@ from procedures.services import (
     version_finalize,
     version_next_number,
 )
-from workflows.models import Dossier
 
 
 def _duration(value: int, unit: str) -> str:
@@ -216,7 +215,7 @@ class ReadOnlyWhenUsed:
     """Inlines of a version that dossiers use can be seen but not changed."""
 
     def _editable(self, request, obj) -> bool:
-        return obj is None or not Dossier.objects.filter(version=obj).exists()
+        return obj is None or not version_is_used(version=obj)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._editable(request, obj)
@@ -281,11 +280,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(_used=Exists(Dossier.objects.filter(version=OuterRef("pk"))))
-        )
+        return super().get_queryset(request).annotate(_used=version_used_flag())
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -305,7 +300,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     @staticmethod
     def _used(obj) -> bool:
         used = getattr(obj, "_used", None)
-        return Dossier.objects.filter(version=obj).exists() if used is None else used
+        return version_is_used(version=obj) if used is None else used
 
     @admin.display(description=_("trạng thái"))
     def status(self, obj):

@@ -6,7 +6,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.exceptions import NotFound
 from procedures.models import Agency, Field, Procedure, ProcedureVersion, Step
-from workflows.models import Dossier
 
 
 def version_in_force(*, procedure: Procedure, at: dt.datetime) -> ProcedureVersion | None:
@@ -135,4 +134,15 @@ def _step_item(step: Step) -> dict:
 
 def version_is_used(*, version: ProcedureVersion) -> bool:
     """Whether a dossier was received under this version (then it must never change)."""
-    return Dossier.objects.filter(version=version).exists()
+    return _dossiers().filter(version=version).exists()
+
+
+def version_used_flag() -> Exists:
+    """``Exists`` of a dossier received under the outer version, to annotate a version queryset."""
+    return Exists(_dossiers().filter(version=OuterRef("pk")))
+
+
+def _dossiers() -> QuerySet:
+    """Dossiers, reached through the reverse relation of ``Dossier.version``: the catalog never
+    imports the workflow built on it (import-linter contract in pyproject.toml)."""
+    return ProcedureVersion.dossier_set.rel.related_model._default_manager.all()

@@ -7,5 +7,5 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
-        # Flow node permissions are registered when flows.py is imported (pitfall 7).
+        # Flow node permissions are registered when flows.py is imported (docs/viewflow.md, note 4).
         from . import flows  # noqa: F401

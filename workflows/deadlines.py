@@ -13,8 +13,6 @@ from procedures.calendar import Duration, WorkingCalendar, add_working_time, due
 from procedures.calendar_loader import get_calendar
 from procedures.models import ProcedureVersion
 
-from .models import Verdict
-
 OFFICE_TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
@@ -41,17 +39,6 @@ def add_hours(start: dt.datetime, hours: float, *, calendar: WorkingCalendar) ->
 def hours_between(a: dt.datetime, b: dt.datetime, *, calendar: WorkingCalendar) -> float:
     """Working hours from ``a`` to ``b``, never negative."""
     return max(0.0, working_hours_between(a, b, calendar=calendar))
-
-
-def verdict(finished_at: dt.datetime, due: dt.datetime) -> str:
-    """Early before the due date, on time on the due date (office clock), late after it."""
-    finished_day = finished_at.astimezone(OFFICE_TZ).date()
-    due_day = due.astimezone(OFFICE_TZ).date()
-    if finished_day < due_day:
-        return Verdict.EARLY
-    if finished_day == due_day:
-        return Verdict.ON_TIME
-    return Verdict.LATE
 
 
 def office_date(when: dt.datetime) -> dt.date:

@@ -142,16 +142,10 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
             models.Index(fields=["applicant_name"], name="dossier_applicant_name"),
-            # Index-only counts of what a staff user may see (selectors.dossiers_visible_count).
+            # Index-only counts of what a staff user may see (permissions.visible_dossiers_count).
             models.Index(fields=["receiving_agency", "id"], name="dossier_agency_id"),
         ]
-        permissions = [
-            ("register_dossier", "Tiếp nhận, trả kết quả, rút hồ sơ"),
-            ("process_dossiertask", "Xử lý bước của hồ sơ"),
-            ("extend_dossier", "Gia hạn hồ sơ (văn bản xin lỗi)"),
-            ("reassign_dossiertask", "Điều chuyển bước xử lý"),
-            ("view_all_dossiers", "Xem hồ sơ của mọi cơ quan"),
-        ]
+        # Who may act on a dossier is decided by workflows/permissions.py, not by model permissions.
 
     def __str__(self) -> str:
         return self.code

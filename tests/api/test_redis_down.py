@@ -11,7 +11,7 @@ import pytest
 from kombu.exceptions import OperationalError
 
 from api.throttling import LOCAL_COUNTERS
-from notifications.delivery import queue_deliveries
+from notifications.outbox import queue_deliveries
 
 from .desk import walk_the_desk
 

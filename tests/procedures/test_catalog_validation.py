@@ -140,3 +140,23 @@ def test_agencies_and_fields_may_come_from_the_database_instead_of_the_file():
 @pytest.mark.django_db
 def test_a_document_that_is_not_an_object_is_one_problem():
     assert [str(p) for p in catalog_problems(data=[])] == ["phải là một đối tượng JSON"]
+
+
+@pytest.mark.django_db
+def test_a_reference_that_is_not_text_is_a_problem_not_a_crash():
+    data = doc()
+    data["procedures"][0]["field"] = ["TP"]
+    data["procedures"][0]["steps"][0]["agency"] = {"code": A1}
+    problems = [str(p) for p in catalog_problems(data=data)]
+    assert "procedures[0].field: phải là chuỗi ký tự" in problems
+    assert "procedures[0].steps[0].agency: phải là chuỗi ký tự" in problems
+
+
+@pytest.mark.django_db
+def test_two_unreadable_codes_are_not_duplicates_of_each_other():
+    data = doc()
+    data["agencies"][1]["code"] = 7
+    data["agencies"][2]["code"] = 8
+    problems = [str(p) for p in catalog_problems(data=data)]
+    assert "agencies[2].code: phải là chuỗi ký tự" in problems
+    assert not any("trùng" in p for p in problems)

@@ -1,7 +1,7 @@
 """Create one Django group per ``core.roles.Role`` with the permissions that role needs.
 
-The service layer checks roles and agencies itself; these permissions drive the Django admin and
-viewflow's own pages (which need ``view_process``, pitfall 2 in docs/VIEWFLOW.md).
+Who may act on a dossier is decided by workflows/permissions.py; these permissions drive the Django admin and
+viewflow's own pages (which need ``view_process``, docs/viewflow.md, note 2).
 """
 
 from django.contrib.auth.management import create_permissions

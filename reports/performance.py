@@ -1,0 +1,200 @@
+"""Where processing time goes: time cut against legal and committed durations, and bottlenecks
+per step and agency (working hours; medians and p90)."""
+
+from collections.abc import Sequence
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    Value,
+    When,
+)
+
+from procedures.durations import HOURS_PER_WORKING_DAY, WORKING_DAYS_PER_WEEK
+from procedures.models import DurationUnit
+from workflows.models import (
+    DossierTask,
+    TaskStatus,
+    Verdict,
+)
+
+from ._query import CUTTING_GROUPS, PERCENTILES, _group_field, _labels, _resolved, _round, without_jit
+from .assembly import Report, column_sums, cut_percent, ratio, version_changes
+from .periods import Period
+from .stats import grouped_percentiles
+
+
+def _duration_hours(prefix: str):
+    """A version's duration in working hours, in SQL, with the catalog's conversion
+    (``procedures.durations``): a working day is 8 hours, a calendar day 5/7 of one."""
+    value = F(f"{prefix}_value")
+    return Case(
+        When(**{f"{prefix}_unit": DurationUnit.WORKING_HOURS}, then=value * 1.0),
+        When(
+            **{f"{prefix}_unit": DurationUnit.CALENDAR_DAYS},
+            then=value * (WORKING_DAYS_PER_WEEK / 7 * HOURS_PER_WORKING_DAY),
+        ),
+        default=value * float(HOURS_PER_WORKING_DAY),
+        output_field=FloatField(),
+    )
+
+
+def _cutting_aggregates() -> dict:
+    committed = _duration_hours("version__committed_duration")
+    comparable = ~Q(version__committed_duration_unit=DurationUnit.CALENDAR_DAYS) & Q(
+        processing_hours__isnull=False
+    )
+    return {
+        "resolved": Count("pk"),
+        "legal_hours": Avg(_duration_hours("version__legal_duration")),
+        "committed_hours": Avg(committed),
+        "mean_hours": Avg("processing_hours"),
+        "comparable": Count("pk", filter=comparable),
+        "within_committed": Count("pk", filter=comparable & Q(processing_hours__lte=committed)),
+    }
+
+
+def _cutting_figures(row: dict, pct: dict) -> dict:
+    return {
+        "resolved": row["resolved"],
+        "legal_hours": _round(row["legal_hours"]),
+        "committed_hours": _round(row["committed_hours"]),
+        "cut_percent": cut_percent(row["legal_hours"], row["committed_hours"]),
+        "mean_hours": _round(row["mean_hours"]),
+        "median_hours": _round(pct.get("processing_hours_p50")),
+        "p90_hours": _round(pct.get("processing_hours_p90")),
+        "within_committed_share": ratio(row["within_committed"], row["comparable"]),
+    }
+
+
+@without_jit
+def cutting_report(
+    *, period: Period, group_by: str = "procedure", agency_ids: Sequence[int] | None = None, unit: str = ""
+) -> Report:
+    """Processing time actually taken against legal and committed durations, for dossiers resolved
+    in the period. Hours are working hours with pauses excluded (``processing_hours``, stored by the
+    workflow). The share within committed time counts dossiers whose version's committed duration is
+    in working days or hours (calendar days are not comparable with working hours). ``versions``
+    lists each procedure version with the change from the previous version. Four queries."""
+    key = _group_field(group_by, CUTTING_GROUPS)
+    base = _resolved(period, agency_ids)
+    rows = base.values(key).annotate(**_cutting_aggregates())
+    pct = grouped_percentiles(base, group_by=[key], values=["processing_hours"], percentiles=PERCENTILES)
+    labels = _labels(group_by, [row[key] for row in rows])
+    out = []
+    for row in rows:
+        code, name = labels.get(row[key], ("", str(row[key])))
+        out.append(
+            {"key": row[key], "code": code, "name": name, **_cutting_figures(row, pct.get((row[key],), {}))}
+        )
+    out.sort(key=lambda r: (r["code"], r["name"]))
+
+    version_rows = base.values("procedure_id", "version_id").annotate(
+        procedure_code=Max("procedure__code"),
+        version_number=Max("version__number"),
+        **_cutting_aggregates(),
+    )
+    vpct = grouped_percentiles(
+        base, group_by=["procedure_id", "version_id"], values=["processing_hours"], percentiles=PERCENTILES
+    )
+    versions = [
+        {
+            "procedure_id": r["procedure_id"],
+            "procedure_code": r["procedure_code"],
+            "version_number": r["version_number"],
+            **_cutting_figures(r, vpct.get((r["procedure_id"], r["version_id"]), {})),
+        }
+        for r in version_rows
+    ]
+    versions = version_changes(
+        versions,
+        (
+            "committed_hours",
+            "cut_percent",
+            "mean_hours",
+            "median_hours",
+            "p90_hours",
+            "within_committed_share",
+        ),
+    )
+    totals = base.aggregate(**_cutting_aggregates())
+    (total_pct,) = grouped_percentiles(
+        base.annotate(all=Value(1, output_field=IntegerField())),
+        group_by=["all"],
+        values=["processing_hours"],
+        percentiles=PERCENTILES,
+    ).values() or [{}]
+    return Report(
+        kind="cutting",
+        period=period,
+        group_by=group_by,
+        rows=out,
+        totals=_cutting_figures(totals, total_pct),
+        unit=unit,
+        extra={"versions": versions},
+    )
+
+
+@without_jit
+def bottleneck_report(*, period: Period, agency_ids: Sequence[int] | None = None, unit: str = "") -> Report:
+    """Per step and processing agency, for tasks finished in the period: how long they waited in the
+    queue and how long the work took (working hours; median and p90) against the step's budget, and
+    the share finished late against the task's own due time. ``top_late_steps`` ranks the steps by
+    late tasks; ``late_dossiers`` counts distinct dossiers finished late that had a late task there."""
+    tasks = DossierTask.objects.order_by().filter(
+        status=TaskStatus.DONE, finished_at__gte=period.start, finished_at__lt=period.end
+    )
+    if agency_ids is not None:
+        tasks = tasks.filter(agency_id__in=list(agency_ids))
+    late = Q(verdict=Verdict.LATE)
+    rows = tasks.values("step_id", "agency_id").annotate(
+        tasks=Count("pk"),
+        late_tasks=Count("pk", filter=late),
+        late_dossiers=Count("dossier_id", distinct=True, filter=late & Q(dossier__verdict=Verdict.LATE)),
+        over_budget=Count("pk", filter=Q(work_hours__gt=F("step__budget_hours"))),
+        budget_hours=Max("step__budget_hours"),
+        step_name=Max("step__name"),
+        procedure_code=Max("step__version__procedure__code"),
+        agency_code=Max("agency__code"),
+        agency_name=Max("agency__name"),
+        mean_wait_hours=Avg("wait_hours"),
+        mean_work_hours=Avg("work_hours"),
+    )
+    pct = grouped_percentiles(
+        tasks, group_by=["step_id", "agency_id"], values=["wait_hours", "work_hours"], percentiles=PERCENTILES
+    )
+    out = []
+    for row in rows:
+        p = pct.get((row["step_id"], row["agency_id"]), {})
+        out.append(
+            {
+                **row,
+                "mean_wait_hours": _round(row["mean_wait_hours"]),
+                "mean_work_hours": _round(row["mean_work_hours"]),
+                "median_wait_hours": _round(p.get("wait_hours_p50")),
+                "p90_wait_hours": _round(p.get("wait_hours_p90")),
+                "median_work_hours": _round(p.get("work_hours_p50")),
+                "p90_work_hours": _round(p.get("work_hours_p90")),
+                "late_share": ratio(row["late_tasks"], row["tasks"]),
+                "over_budget_share": ratio(row["over_budget"], row["tasks"]),
+            }
+        )
+    out.sort(key=lambda r: (r["procedure_code"], r["agency_code"], r["step_id"]))
+    top = sorted((r for r in out if r["late_tasks"]), key=lambda r: (-r["late_tasks"], -r["late_dossiers"]))
+    totals = column_sums(out, ("tasks", "late_tasks", "late_dossiers", "over_budget"))
+    totals["late_share"] = ratio(totals["late_tasks"], totals["tasks"])
+    return Report(
+        kind="bottlenecks",
+        period=period,
+        group_by="step",
+        rows=out,
+        totals=totals,
+        unit=unit,
+        extra={"top_late_steps": [{"step_id": r["step_id"], "agency_id": r["agency_id"]} for r in top[:10]]},
+    )
