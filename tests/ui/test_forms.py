@@ -250,3 +250,20 @@ def test_control_sheet_has_one_row_per_hand_off(register, staff, login):
 def test_a_bad_search_date_is_reported(staff, login):
     page = login(staff["reception"]).get("/dossiers/?received_from=31/02/2026").content.decode()
     assert 'class="msg error"' in page
+
+
+def test_ids_in_form_values_are_never_grouped_like_numbers(procedure, staff, login, clock, register):
+    """Vietnamese formats group thousands ("1.234"): an id above 999 in a form value, a data
+    attribute or a checkbox must still be the bare id, or the form posts an id that does not exist."""
+    version = procedure.current_version
+    document = RequiredDocument.objects.create(pk=123456, version=version, order=99, name="Giấy tờ thứ ba")
+    client = login(staff["reception"])
+    page = client.get(f"/reception/?procedure={procedure.code}").content.decode()
+    assert 'value="123456"' in page and 'id="doc-123456"' in page and "123.456" not in page
+
+    dossier, _key = register()
+    task = dossier.tasks.get()
+    client = login(staff["specialist"])
+    client.post(f"/tasks/{task.pk}/claim/")
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert f'name="missing" value="{document.pk}"' in page
