@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from workflows.models import Dossier
@@ -117,9 +118,14 @@ def deliver_dossier(*, dossier_id: int, client=None, now: dt.datetime | None = N
 
 
 def due_dossiers(*, now: dt.datetime, limit: int = 1000) -> list[int]:
-    """Dossiers with a pending row due for an attempt (the partial index ``portal_sync_due``)."""
+    """Dossiers whose head (lowest unsent row) is pending and due: the partial index
+    ``portal_sync_due`` finds due rows, the unique (dossier, sequence) index checks none is before."""
+    earlier_unsent = SyncRow.objects.filter(
+        dossier_id=OuterRef("dossier_id"), sequence__lt=OuterRef("sequence")
+    ).exclude(status=SyncStatus.SENT)
     return list(
         SyncRow.objects.filter(status=SyncStatus.PENDING, next_attempt_at__lte=now)
+        .filter(~Exists(earlier_unsent))
         .order_by("dossier_id")
         .values_list("dossier_id", flat=True)
         .distinct()[:limit]
