@@ -37,7 +37,8 @@ def test_each_transition_maps_to_one_call(action, to_status, expected):
 
 def test_every_status_has_a_snapshot_code_and_every_code_is_the_portals():
     assert {status: status_code(status) for status in DossierStatus.values} == {
-        "processing": 4, "waiting_supplement": 5, "result_ready": 9, "returned": 10, "rejected": 3, "withdrawn": 8,
+        "processing": 4, "waiting_supplement": 5, "result_ready": 9, "returned": 10,
+        "rejected": 3, "withdrawn": 8,
     }  # fmt: skip
     assert {code for *_, code in SYNC_TABLE} <= set(range(1, 11))
     assert {action for action, *_ in SYNC_TABLE} - {None} == set(EventAction.values) - {"rated"}
