@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.exceptions import DomainError, InvalidInput, NotAllowed
 from procedures.models import Procedure
-from workflows import services
+from workflows import clock, services
 from workflows.models import Channel
 
 from .codes import parse_portal_time
@@ -81,7 +81,7 @@ def _register(item: dict[str, Any]):
     if procedure is None:
         raise InvalidInput(f"Không có thủ tục {code!r}.", fields={"MaTTHC": ["Không tồn tại."]})
     received = parse_portal_time(item.get("NgayNopHoSo"))
-    now = timezone.now()
+    now = clock.now()
     dossier, _key = services.dossier_register(
         procedure=procedure,
         applicant=applicant_of(item),
