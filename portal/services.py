@@ -18,7 +18,7 @@ def sync_retry(*, row_id: int, by) -> SyncRow:
     A sent row cannot be retried (409). Delivery is queued after the commit; the row still waits
     for every earlier row of its dossier.
     """
-    require(by, Action.VIEW_MONITORING)
+    require(by, Action.MANAGE_PORTAL_SYNC)
     with transaction.atomic():
         row = SyncRow.objects.select_for_update().filter(pk=row_id).first()
         if row is None:
