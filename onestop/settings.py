@@ -413,7 +413,7 @@ ONESTOP_PORTAL_CLIENT = env.str("ONESTOP_PORTAL_CLIENT", default="portal.client.
 # Seconds per HTTP call (connect and read): a delivery holds its row lock while it waits.
 ONESTOP_PORTAL_TIMEOUT = env.float("ONESTOP_PORTAL_TIMEOUT", default=5.0)
 # Attempts before a row is "failed" and holds its dossier's queue until a supervisor retries it
-# (backoff 30 s doubling up to an hour: 20 attempts cover about 15 hours of outage).
+# (backoff 30 s doubling up to an hour: 20 attempts cover about 13 hours of outage).
 ONESTOP_PORTAL_MAX_ATTEMPTS = env.int("ONESTOP_PORTAL_MAX_ATTEMPTS", default=20)
 ONESTOP_PORTAL_FETCH_SECONDS = env.int("ONESTOP_PORTAL_FETCH_SECONDS", default=300)
 # The system reception account that registers an agency's online dossiers ({agency} = its code).
