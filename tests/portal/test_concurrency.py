@@ -40,6 +40,7 @@ def _in_threads(count, target):
 
     def run():
         try:
+            connection.ensure_connection()  # connected before the race starts, so the threads overlap
             barrier.wait()
             target()
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -55,7 +56,11 @@ def _in_threads(count, target):
     assert errors == []
 
 
-def test_racing_deliverers_send_each_row_once_in_order(portal, clock, agency, reception, specialist):
+def test_racing_deliverers_send_each_row_once_in_order(
+    portal, monkeypatch, clock, agency, reception, specialist
+):
+    # Commits are real here: without this, eager Celery would deliver each row at its commit.
+    monkeypatch.setattr("portal.receivers.queue_delivery", lambda ids, **kw: None)
     procedure = make_procedure(agency=agency)
     dossier, _ = services.dossier_register(
         procedure=procedure, applicant=APPLICANT, channel="online", by=reception
@@ -67,6 +72,7 @@ def test_racing_deliverers_send_each_row_once_in_order(portal, clock, agency, re
     services.task_complete(task=task, by=specialist, decision="approve")
     services.dossier_return_result(dossier=dossier, by=reception)
     rows = SyncRow.objects.filter(dossier=dossier).count()
+    assert portal.calls == []
 
     _in_threads(4, lambda: deliver_dossier(dossier_id=dossier.pk, client=SlowPortal()))
 
