@@ -401,3 +401,34 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "api.schema.document_body_limit",
 ]
+
+# --- The national public service portal (portal/, issue 17) ---
+INSTALLED_APPS += ["portal"]
+# Off when unset: transitions write no sync row and nothing is queued (README "National portal").
+ONESTOP_PORTAL_URL = env.str("ONESTOP_PORTAL_URL", default="")
+ONESTOP_PORTAL_USERNAME = env.str("ONESTOP_PORTAL_USERNAME", default="")
+ONESTOP_PORTAL_PASSWORD = env.str("ONESTOP_PORTAL_PASSWORD", default="")
+ONESTOP_PORTAL_AGENCY_CODE = env.str("ONESTOP_PORTAL_AGENCY_CODE", default="")
+ONESTOP_PORTAL_CLIENT = env.str("ONESTOP_PORTAL_CLIENT", default="portal.client.HttpPortalClient")
+# Seconds per HTTP call (connect and read): a delivery holds its row lock while it waits.
+ONESTOP_PORTAL_TIMEOUT = env.float("ONESTOP_PORTAL_TIMEOUT", default=5.0)
+# Attempts before a row is "failed" and holds its dossier's queue until a supervisor retries it
+# (backoff 30 s doubling up to an hour: 20 attempts cover about 13 hours of outage).
+ONESTOP_PORTAL_MAX_ATTEMPTS = env.int("ONESTOP_PORTAL_MAX_ATTEMPTS", default=20)
+ONESTOP_PORTAL_FETCH_SECONDS = env.int("ONESTOP_PORTAL_FETCH_SECONDS", default=300)
+# The system reception account that registers an agency's online dossiers ({agency} = its code).
+ONESTOP_PORTAL_RECEPTION_USERNAME = env.str("ONESTOP_PORTAL_RECEPTION_USERNAME", default="dvcqg.{agency}")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "portal-deliver-pending": {
+            "task": "portal.deliver_pending",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
+        },
+        "portal-fetch-online": {
+            "task": "portal.fetch_online",
+            "schedule": float(ONESTOP_PORTAL_FETCH_SECONDS),
+            "options": {"expires": float(ONESTOP_PORTAL_FETCH_SECONDS)},
+        },
+    }
+)

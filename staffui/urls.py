@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import auth, board, dossiers, reception, tasks
+from .views import auth, board, dossiers, portal, reception, tasks
 
 app_name = "staffui"
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
     path("dossiers/<str:code>/return/", dossiers.dossier_return, name="dossier-return"),
     path("dossiers/<str:code>/extend/", dossiers.dossier_extend, name="dossier-extend"),
     path("board/", board.board, name="board"),
+    path("board/portal/", portal.portal_outbox, name="portal"),
+    path("board/portal/<int:row_id>/retry/", portal.portal_retry, name="portal-retry"),
 ]

@@ -11,7 +11,8 @@ Services call :func:`emit` after writing a transition's ``DossierEvent``.
 
 Both carry ``dossier_id``, ``action`` (an ``EventAction`` value), ``event_id`` and ``to_status``;
 ``dossier_transition_recorded`` also carries ``dossier``, the service's locked, up-to-date
-instance, so that receivers need not read it again (read-only: do not save it).
+instance, and ``event``, the ``DossierEvent`` just written (its task and actor in memory), so that
+receivers need not read them again (read-only: do not save them).
 """
 
 from django.db import transaction
@@ -21,9 +22,9 @@ dossier_transition_recorded = Signal()
 dossier_transition = Signal()
 
 
-def emit(*, dossier_id: int, action: str, event_id: int, to_status: str, dossier=None) -> None:
+def emit(*, dossier_id: int, action: str, event_id: int, to_status: str, dossier=None, event=None) -> None:
     from .models import Dossier
 
     kwargs = {"dossier_id": dossier_id, "action": action, "event_id": event_id, "to_status": to_status}
-    dossier_transition_recorded.send(sender=Dossier, dossier=dossier, **kwargs)
+    dossier_transition_recorded.send(sender=Dossier, dossier=dossier, event=event, **kwargs)
     transaction.on_commit(lambda: dossier_transition.send(sender=Dossier, **kwargs))

@@ -41,6 +41,8 @@ SETTINGS_VARS = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "ONESTOP_BEHIND_TLS_PROXY",
+    # Set in this process by the browser fixture (tests/browser.py); check --deploy refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 A_PRODUCTION_KEY = "Qm7-vR2xT9pLk4sW8nB1cZ6yH3jF5dG0aE-uI7oP2qS4tV6wX8zY1bN3mK5lJ9hG"
 

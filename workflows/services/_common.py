@@ -70,7 +70,8 @@ def _record(
         reason=reason,
         data=data or {},
     )
-    emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status, dossier=dossier)
+    emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status,
+         dossier=dossier, event=event)  # fmt: skip
     return event
 
 
