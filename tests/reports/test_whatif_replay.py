@@ -138,7 +138,10 @@ def test_one_steps_budget():
 def test_cut_against_the_legal_duration_and_the_30_percent_target():
     cut = cut_figures(legal=LEGAL, current=CURRENT, proposal=PROPOSED)
     assert (cut["current_cut_percent"], cut["proposed_cut_percent"], cut["meets_target"]) == (50, 70, True)
-    assert cut_figures(legal=LEGAL, current=CURRENT, proposal=Proposal(8, "working_days"))["meets_target"] is False
+    assert (
+        cut_figures(legal=LEGAL, current=CURRENT, proposal=Proposal(8, "working_days"))["meets_target"]
+        is False
+    )
 
 
 def test_percentile_is_percentile_cont():
