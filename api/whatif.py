@@ -71,7 +71,9 @@ def parse_what_if(query, user) -> tuple[WhatIfQuery, list[int] | None]:
     step = _positive(query, "step", required=False)
     budget = _positive(query, "budget_hours", required=step is not None)
     if budget is not None and step is None:
-        raise InvalidInput("budget_hours cần đi cùng step.", fields={"step": ["Bắt buộc khi có budget_hours."]})
+        raise InvalidInput(
+            "budget_hours cần đi cùng step.", fields={"step": ["Bắt buộc khi có budget_hours."]}
+        )
     if step is not None and not procedure.current_version.steps.filter(order=step).exists():
         raise InvalidInput("Thủ tục không có bước này.", fields={"step": ["Không có bước với thứ tự này."]})
     return WhatIfQuery(procedure, parse_period(query), Proposal(value, unit), step, budget), agency_ids

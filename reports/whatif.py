@@ -72,7 +72,6 @@ class DossierRow:
 
 @dataclass(frozen=True, slots=True)
 class TaskRow:
-    dossier_id: int
     step_order: int
     created_at: dt.datetime
     finished_at: dt.datetime
@@ -233,12 +232,15 @@ def replay_steps(
     for task in tasks:
         tally = tallies.setdefault(task.step_order, _StepTally())
         budget = step_budgets.get(task.step_order)
+        took = deadlines.hours_between(task.created_at, task.finished_at, calendar=calendar)
         tally.tasks += 1
         tally.late_today += task.verdict == Verdict.LATE
-        if budget is not None:
+        # Less working time than the budget: decided before the due time, so not late (the due
+        # time itself is only needed from the budget on).
+        if budget is not None and took >= budget:
             due = deadlines.add_hours(task.created_at, budget, calendar=calendar)
             tally.late_proposed += rules.verdict(task.finished_at, due) == Verdict.LATE
-        tally.hours.append(deadlines.hours_between(task.created_at, task.finished_at, calendar=calendar))
+        tally.hours.append(took)
     out = []
     for order in sorted(set(steps) | set(tallies)):
         info = steps.get(order)

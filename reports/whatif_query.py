@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from procedures.calendar import WorkingCalendar
-from procedures.models import Agency, Procedure
+from procedures.models import Agency, Procedure, Step
 from workflows.models import Dossier, DossierPause, DossierTask, Result, TaskStatus
 
 from . import whatif as W
@@ -93,10 +93,11 @@ def task_rows(procedure, period, agency_ids) -> Iterator[W.TaskRow]:
             finished_at__isnull=False,
         )
         .order_by()
-        .values_list("dossier_id", "step__order", "created_at", "finished_at", "verdict")
+        .values_list("step_id", "created_at", "finished_at", "verdict")
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        yield W.TaskRow(*row)
+    orders = dict(Step.objects.filter(version__procedure=procedure).values_list("id", "order"))
+    for step_id, created, finished, verdict in rows.iterator(chunk_size=CHUNK):
+        yield W.TaskRow(orders[step_id], created, finished, verdict)
 
 
 def _steps(procedure: Procedure) -> dict[int, W.StepInfo]:

@@ -65,9 +65,9 @@ STEPS = {1: StepInfo(1, "Thẩm định", 1, 16.0), 2: StepInfo(2, "Phê duyệt
 # Step 1: 10 h (real due Wed 08:00, early) and 18 h (done Wed 10:00, on time); step 2: created
 # Tue 10:00, done Fri 10:00 = 24 h, on time.
 TASKS = [
-    TaskRow(1, 1, at(6, 8), at(7, 10), "early"),
-    TaskRow(2, 1, at(6, 8), at(8, 10), "on_time"),
-    TaskRow(1, 2, at(7, 10), at(10, 10), "on_time"),
+    TaskRow(1, at(6, 8), at(7, 10), "early"),
+    TaskRow(1, at(6, 8), at(8, 10), "on_time"),
+    TaskRow(2, at(7, 10), at(10, 10), "on_time"),
 ]
 
 

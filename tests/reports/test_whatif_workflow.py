@@ -9,6 +9,8 @@ budget, every dossier's and task's verdict equals the stored one.
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,11 +18,11 @@ from hypothesis import strategies as st
 from reports import whatif as W
 from reports import whatif_query as Q
 from reports.periods import make_period
-from tests.factories import make_procedure
-from tests.workflows.conftest import APPLICANT, Clock, agency, local, make_staff, reception, specialist  # noqa: F401 - fixtures
+from tests.factories import AgencyFactory, make_procedure
+from tests.workflows.conftest import APPLICANT, Clock, local
 from workflows import clock as clock_module
 from workflows import deadlines, rules, services
-from workflows.models import DossierStatus, DossierTask, TaskStatus
+from workflows.models import DossierStatus, DossierTask, StaffProfile, TaskStatus
 
 pytestmark = pytest.mark.django_db
 YEAR = make_period(
@@ -38,6 +40,19 @@ schedule = st.fixed_dictionaries(
         "finish": hours,
     }
 )
+
+
+@pytest.fixture
+def desk(db):
+    """An agency, its reception officer and its specialist."""
+    agency = AgencyFactory()
+    users = []
+    for role in ("reception", "specialist"):
+        user = get_user_model().objects.create_user(username=f"whatif-{role}", password="x")
+        StaffProfile.objects.create(user=user, agency=agency)
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        users.append(get_user_model().objects.get(pk=user.pk))
+    return agency, *users
 
 
 def drive(plan, agency, reception, specialist, clock):
@@ -63,9 +78,8 @@ def drive(plan, agency, reception, specialist, clock):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=schedule, start=st.integers(min_value=0, max_value=24 * 60))
-def test_replay_of_the_current_duration_equals_the_stored_verdicts(
-    plan, start, monkeypatch, agency, reception, specialist
-):
+def test_replay_of_the_current_duration_equals_the_stored_verdicts(plan, start, monkeypatch, desk):
+    agency, reception, specialist = desk
     clock = Clock(local(2026, 3, 2, 0, 0) + dt.timedelta(hours=start))
     monkeypatch.setattr(clock_module, "now", clock)
     procedure = drive(plan, agency, reception, specialist, clock)
