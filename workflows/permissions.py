@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     VIEW_PROVINCE_REPORTS = "view_province_reports"  # the statistics of every agency
     MANAGE_CATALOG = "manage_catalog"  # edit procedures, calendars, users in the admin
     PRINT_TRACKING_BOOK = "print_tracking_book"  # print an agency's tracking book (sổ theo dõi hồ sơ)
+    BUILD_PERIODIC_REPORTS = "build_periodic_reports"  # (re)build a period's report package by hand
 
 
 DESCRIPTIONS: dict[Action, str] = {
@@ -62,6 +63,7 @@ DESCRIPTIONS: dict[Action, str] = {
     Action.VIEW_PROVINCE_REPORTS: "Xem báo cáo thống kê toàn tỉnh (quản lý Một cửa, quản trị).",
     Action.MANAGE_CATALOG: "Quản trị danh mục thủ tục, lịch làm việc và người dùng.",
     Action.PRINT_TRACKING_BOOK: "In sổ theo dõi hồ sơ của cơ quan mình (quản lý Một cửa: mọi cơ quan).",
+    Action.BUILD_PERIODIC_REPORTS: "Lập lại gói báo cáo định kỳ của kỳ đã qua (quản lý Một cửa, quản trị).",
 }
 
 
@@ -138,6 +140,7 @@ _PREDICATES = {
         bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ADMIN)
     ),
     Action.PRINT_TRACKING_BOOK: _tracking_book,
+    Action.BUILD_PERIODIC_REPORTS: lambda user, obj=None: sees_everything(user),
 }
 
 # The message ``require`` raises, per action; a callable gets the user and the object.
@@ -167,6 +170,7 @@ _REFUSALS = {
     Action.MANAGE_CATALOG: "Chỉ quản trị hệ thống được quản lý danh mục.",
     Action.PRINT_TRACKING_BOOK: "Chỉ cán bộ tiếp nhận, lãnh đạo của cơ quan, quản lý Một cửa và quản trị "
     "được in sổ theo dõi hồ sơ của cơ quan.",
+    Action.BUILD_PERIODIC_REPORTS: "Chỉ quản lý Một cửa và quản trị được lập lại báo cáo định kỳ.",
 }
 _REFUSALS[Action.COMPLETE] = _REFUSALS[Action.CLAIM]
 

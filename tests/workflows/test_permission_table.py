@@ -75,6 +75,7 @@ TABLE = {
     Action.MANAGE_CATALOG: (None, user("admin"), user("supervisor"), None),
     Action.PRINT_TRACKING_BOOK: (SimpleNamespace(pk=HOME), user("reception"), user("specialist"),
                                  user("head", agency=OTHER)),
+    Action.BUILD_PERIODIC_REPORTS: (None, user("supervisor"), user("head"), None),
 }  # fmt: skip
 
 
