@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import InvalidInput, NotAllowed, NotFound
-from periodic.models import PeriodicPackage
+from periodic.models import PeriodicPackage, PeriodKind
+from periodic.selectors import visible_packages
 from periodic.services import package_build
 from procedures.models import Agency
 from reports.exports import XLSX_TYPE
@@ -32,11 +33,7 @@ LIST_FIELDS = (
 
 
 def _visible(user):
-    agency_ids = report_agency_ids(user)
-    qs = PeriodicPackage.objects.defer("xlsx", "pdf", "figures")
-    if agency_ids is not None:
-        qs = qs.filter(scope__in=[f"agency:{pk}" for pk in agency_ids])
-    return qs
+    return visible_packages(report_agency_ids(user))
 
 
 def _item(request, package: PeriodicPackage) -> dict:
@@ -48,33 +45,27 @@ def _item(request, package: PeriodicPackage) -> dict:
     return item
 
 
-def _package_fields() -> dict:
-    return {
-        "id": serializers.IntegerField(),
-        "kind": serializers.ChoiceField(choices=["quarter", "half", "year"]),
-        "year": serializers.IntegerField(),
-        "number": serializers.IntegerField(),
-        "label": serializers.CharField(),
-        "date_from": serializers.DateField(),
-        "date_to": serializers.DateField(),
-        "scope": serializers.CharField(help_text='"province" or "agency:<id>"'),
-        "agency_id": serializers.IntegerField(allow_null=True),
-        "version": serializers.IntegerField(),
-        "built_at": serializers.DateTimeField(),
-        "xlsx_sha256": serializers.CharField(),
-        "pdf_sha256": serializers.CharField(),
-        "files": inline_serializer(
-            "PeriodicFiles", {"xlsx": serializers.URLField(), "pdf": serializers.URLField()}
-        ),
-    }
-
-
-PackageItem = inline_serializer("PeriodicPackage", _package_fields())
-PackageList = inline_serializer("PeriodicPackage", _package_fields(), many=True)
+class PackageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PeriodKind.choices)
+    year = serializers.IntegerField()
+    number = serializers.IntegerField()
+    label = serializers.CharField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    scope = serializers.CharField(help_text='"province" or "agency:<id>"')
+    agency_id = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField()
+    built_at = serializers.DateTimeField()
+    xlsx_sha256 = serializers.CharField()
+    pdf_sha256 = serializers.CharField()
+    files = inline_serializer(
+        "PeriodicFiles", {"xlsx": serializers.URLField(), "pdf": serializers.URLField()}
+    )
 
 
 class RebuildIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["quarter", "half", "year"])
+    kind = serializers.ChoiceField(choices=PeriodKind.choices)
     year = serializers.IntegerField()
     number = serializers.IntegerField(required=False, default=1)
     agency = serializers.CharField(
@@ -86,7 +77,7 @@ class PeriodicListView(APIView):
     @extend_schema(
         tags=["reports"],
         summary="Periodic report packages (quarter, six months, year), newest first, with download links",
-        responses={200: PackageList, **ERROR_RESPONSES(401, 403)},
+        responses={200: PackageOut(many=True), **ERROR_RESPONSES(401, 403)},
     )
     def get(self, request):
         return Response([_item(request, p) for p in _visible(request.user)])
@@ -95,7 +86,7 @@ class PeriodicListView(APIView):
         tags=["reports"],
         summary="Rebuild a past period's package by hand (a new version; the old ones are kept)",
         request=RebuildIn,
-        responses={201: PackageItem, **ERROR_RESPONSES(400, 401, 403)},
+        responses={201: PackageOut, **ERROR_RESPONSES(400, 401, 403)},
     )
     def post(self, request):
         require(request.user, Action.BUILD_PERIODIC_REPORTS)

@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "procedures.models.DocumentKind.choices",
         "ApplicantKindEnum": "workflows.models.ApplicantKind.choices",
+        "PeriodKindEnum": "periodic.models.PeriodKind.choices",
     },
 }
 

@@ -159,3 +159,15 @@ def test_permissions_list_download_rebuild(scenario, supervisor):
     assert rebuilt.status_code == 201 and rebuilt.json()["version"] == 2
     bad = sup.post(url, {"kind": "week", "year": 2026}, format="json")
     assert bad.status_code == 400 and "kind" in bad.json()["error"]["fields"]
+
+
+def test_the_dashboard_links_the_packages(scenario, supervisor):
+    from django.test import Client
+
+    package, _ = package_build(kind="quarter", year=2026, number=3)
+    browser = Client()
+    browser.force_login(supervisor)
+    html = browser.get("/dashboard/", {"period": "quarter", "year": 2026, "number": 3}).content.decode()
+    assert "Báo cáo định kỳ" in html
+    assert f'href="/api/v1/reports/periodic/{package.pk}/pdf"' in html
+    assert f'href="/api/v1/reports/periodic/{package.pk}/xlsx"' in html
