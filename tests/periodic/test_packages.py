@@ -171,3 +171,12 @@ def test_the_dashboard_links_the_packages(scenario, supervisor):
     assert "Báo cáo định kỳ" in html
     assert f'href="/api/v1/reports/periodic/{package.pk}/pdf"' in html
     assert f'href="/api/v1/reports/periodic/{package.pk}/xlsx"' in html
+
+
+def test_the_supervisors_notice_reads_in_their_inbox(scenario, supervisor):
+    package, _ = package_build(kind="quarter", year=2026, number=3)
+    body = client(supervisor).get("/api/v1/notifications/").json()
+    items = body["results"] if isinstance(body, dict) else body
+    [notice] = [n for n in items if n["kind"] == "periodic_report"]
+    assert notice["dossier"] is None and notice["payload"]["package_id"] == package.pk
+    assert notice["text"] == "Báo cáo định kỳ Quý 3 năm 2026 đã được lập (phiên bản 1): Excel và PDF."
