@@ -203,13 +203,16 @@ def seed(n: int) -> None:
     )
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def timed(fn, repeat: int) -> tuple[float, float, object]:
+    """Median wall time and median CPU time of this process (the Python side: rows and replay;
+    PostgreSQL's own time is in its process), and the last result."""
+    walls, cpus, result = [], [], None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def read_rows(procedure, period) -> tuple[int, int, int]:
@@ -239,13 +242,18 @@ def main() -> None:
     procedure = catalog()
     year = make_period(date_from=dt.date(YEAR, 1, 1), date_to=dt.date(YEAR, 12, 31), tz=TZ)
     cal = deadlines.calendar()
-    baseline, counts = timed(lambda: read_rows(procedure, year), args.repeat)
-    print(f"\nPostgreSQL {connection.pg_version}; rows read: {counts[0]:,} dossiers, {counts[1]:,} pauses,"
-          f" {counts[2]:,} tasks")  # fmt: skip
-    print(f"{'case':44} {'median':>9} {'× baseline':>11}")
-    print(f"{'baseline: read the rows (3 queries)':44} {baseline * 1000:7.0f} ms {1:10.1f}×")
+    baseline, baseline_cpu, counts = timed(lambda: read_rows(procedure, year), args.repeat)
+    print(
+        f"\nPostgreSQL {connection.pg_version}; load average {os.getloadavg()[0]:.1f}; rows read:"
+        f" {counts[0]:,} dossiers, {counts[1]:,} pauses, {counts[2]:,} tasks"
+    )
+    print(f"{'case':48} {'wall':>8} {'× base':>7} {'CPU':>8} {'× base':>7}")
+    print(
+        f"{'baseline: read the rows (3 queries)':48} {baseline:7.2f}s {1:6.1f}×"
+        f" {baseline_cpu:7.2f}s {1:6.1f}×"
+    )
     for label, value in (("current 5 days (replay = stored)", 5), ("proposed 3 days", 3)):
-        seconds, report = timed(
+        seconds, cpu, report = timed(
             lambda v=value: Q.what_if_report(
                 procedure=procedure,
                 period=year,
@@ -255,13 +263,17 @@ def main() -> None:
             ),
             args.repeat,
         )
-        print(f"{'what-if, year, ' + label:44} {seconds * 1000:7.0f} ms {seconds / baseline:10.1f}×")
+        print(
+            f"{'what-if, year, ' + label:48} {seconds:7.2f}s {seconds / baseline:6.1f}×"
+            f" {cpu:7.2f}s {cpu / baseline_cpu:6.1f}×"
+        )
         t = report["totals"]
         print(
             f"    replayed {t['replayed']:,}: late today {t['late_today']:,},"
             f" proposed {t['late_proposed']:,}, turn late {t['turn_late']:,};"
             f" p50/p90 {t['processing_hours_p50']}/{t['processing_hours_p90']} h"
         )
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
