@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from api.calendar import DueDateView
 
-from . import dossiers, forms, public
+from . import dossiers, forms, periodic, public, whatif
 from .auth import TokenView
 
 app_name = "api"
@@ -11,6 +11,13 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("api.procedures")),  # catalog: /procedures/, /procedures/{code}/
     path("", include("api.notifications")),  # notifications and the supervisors' deadline queue
+    path("reports/what-if/", whatif.WhatIfView.as_view(), name="report-what-if"),  # proposed cut
+    path("reports/periodic/", periodic.PeriodicListView.as_view(), name="report-periodic"),
+    path(
+        "reports/periodic/<int:pk>/<slug:file>",
+        periodic.PeriodicFileView.as_view(),
+        name="report-periodic-file",
+    ),
     path("reports/", include("api.reports")),  # statistics for leadership
     path("portal/", include("api.portal")),  # the national portal's outbox (supervisors)
 ]

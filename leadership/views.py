@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.exceptions import InvalidInput
+from periodic.selectors import visible_packages
 from procedures.models import Agency
 from workflows.permissions import Action, can, report_agency_ids
 
 from . import figures, periods
 
 LOGIN_URL = "/login/"
+PACKAGES_SHOWN = 12  # the newest periodic packages linked from the dashboard
 
 
 def _form_context(selection: dict | None, today) -> dict:
@@ -54,5 +56,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else ""
     )
     data = figures.build(period=period, agency_ids=agency_ids, unit=unit)
-    context = {"period": period, "unit": unit, **data, **_form_context(selection, today)}
+    context = {
+        "period": period,
+        "unit": unit,
+        **data,
+        **_form_context(selection, today),
+        "packages": list(visible_packages(agency_ids)[:PACKAGES_SHOWN]),
+    }
     return render(request, "leadership/dashboard.html", context)

@@ -29,6 +29,7 @@ class NotificationKind(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung hồ sơ")
     RESULT_READY = "result_ready", _("Đã có kết quả")
     APOLOGY = "apology", _("Xin lỗi và hẹn lại ngày trả kết quả")
+    PERIODIC_REPORT = "periodic_report", _("Đã lập gói báo cáo định kỳ")
 
 
 STAFF_KINDS = (
@@ -68,8 +69,14 @@ class Notification(models.Model):
     address = models.CharField(_("địa chỉ nhận (email / điện thoại)"), max_length=254, blank=True)
     # "user:<id>" or "addr:<address>": one non-null column for the unique constraint.
     recipient_key = models.CharField(max_length=270, editable=False)
+    # Empty only for a notice about no single dossier (a periodic report package).
     dossier = models.ForeignKey(
-        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="notifications"
+        Dossier,
+        verbose_name=_("hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     task = models.ForeignKey(
         DossierTask,

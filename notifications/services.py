@@ -120,3 +120,27 @@ def notification_mark_read(*, notification_id: int, user) -> Notification:
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
     return notification
+
+
+def notify_staff_in_app(*, user_ids, kind: str, dedupe_key: str, payload: dict) -> int:
+    """An in-app notice about no single dossier (e.g. a periodic report package) to each user.
+    Offering the same ``dedupe_key`` again creates nothing new (unique constraint)."""
+    if kind != NotificationKind.PERIODIC_REPORT:
+        raise InvalidInput(f"Loại thông báo không hợp lệ: {kind}", fields={"kind": [kind]})
+    now = timezone.now()
+    rows = [
+        Notification(
+            kind=kind,
+            channel=NotificationChannel.IN_APP,
+            recipient_id=user_id,
+            recipient_key=f"user:{user_id}",
+            dedupe_key=dedupe_key,
+            payload=payload,
+            status="sent",
+            sent_at=now,
+            created_at=now,
+        )
+        for user_id in sorted(set(user_ids))
+    ]
+    with transaction.atomic(savepoint=False):
+        return store_notifications(rows)

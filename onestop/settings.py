@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "citizen",
     # --- leadership dashboard (branch citizen, issue 13): /dashboard/ ---
     "leadership",
+    "periodic",  # periodic report packages (issue 16): quarter, six months, year
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "procedures.models.DocumentKind.choices",
         "ApplicantKindEnum": "workflows.models.ApplicantKind.choices",
+        "PeriodKindEnum": "periodic.models.PeriodKind.choices",
     },
 }
 
@@ -343,6 +345,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.deliver_pending",
             "schedule": 300.0,
             "options": {"expires": 300.0},
+        },
+        # Daily: the packages of the quarter, six months and year just ended, built once each.
+        "build-periodic-reports": {
+            "task": "periodic.build_ended_periods",
+            "schedule": 86400.0,
+            "options": {"expires": 3600.0},
         },
     }
 )

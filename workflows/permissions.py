@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     MANAGE_CATALOG = "manage_catalog"  # edit procedures, calendars, users in the admin
     PRINT_TRACKING_BOOK = "print_tracking_book"  # print an agency's tracking book (sổ theo dõi hồ sơ)
     MANAGE_PORTAL_SYNC = "manage_portal_sync"  # see the national portal's outbox and retry its rows
+    BUILD_PERIODIC_REPORTS = "build_periodic_reports"  # (re)build a period's report package by hand
 
 
 DESCRIPTIONS: dict[Action, str] = {
@@ -64,6 +65,7 @@ DESCRIPTIONS: dict[Action, str] = {
     Action.MANAGE_CATALOG: "Quản trị danh mục thủ tục, lịch làm việc và người dùng.",
     Action.PRINT_TRACKING_BOOK: "In sổ theo dõi hồ sơ của cơ quan mình (quản lý Một cửa: mọi cơ quan).",
     Action.MANAGE_PORTAL_SYNC: "Xem và gửi lại hàng chờ đồng bộ lên Cổng dịch vụ công quốc gia.",
+    Action.BUILD_PERIODIC_REPORTS: "Lập lại gói báo cáo định kỳ của kỳ đã qua (quản lý Một cửa, quản trị).",
 }
 
 
@@ -141,6 +143,7 @@ _PREDICATES = {
     ),
     Action.PRINT_TRACKING_BOOK: _tracking_book,
     Action.MANAGE_PORTAL_SYNC: lambda user, obj=None: sees_everything(user),
+    Action.BUILD_PERIODIC_REPORTS: lambda user, obj=None: sees_everything(user),
 }
 
 # The message ``require`` raises, per action; a callable gets the user and the object.
@@ -171,6 +174,7 @@ _REFUSALS = {
     Action.PRINT_TRACKING_BOOK: "Chỉ cán bộ tiếp nhận, lãnh đạo của cơ quan, quản lý Một cửa và quản trị "
     "được in sổ theo dõi hồ sơ của cơ quan.",
     Action.MANAGE_PORTAL_SYNC: "Chỉ quản lý Một cửa và quản trị được xem và gửi lại hàng chờ đồng bộ Cổng.",
+    Action.BUILD_PERIODIC_REPORTS: "Chỉ quản lý Một cửa và quản trị được lập lại báo cáo định kỳ.",
 }
 _REFUSALS[Action.COMPLETE] = _REFUSALS[Action.CLAIM]
 

@@ -53,3 +53,16 @@ def test_every_operation_documents_its_errors(schema):
         for method, operation in operations.items():
             statuses = {int(code) for code in operation["responses"]}
             assert any(code >= 400 for code in statuses), f"{method.upper()} {path} documents no error"
+
+
+def test_the_what_if_and_periodic_endpoints_are_documented(schema):
+    what_if = schema["paths"]["/api/v1/reports/what-if/"]["get"]
+    names = {p["name"] for p in what_if["parameters"]}
+    assert {"procedure", "value", "unit", "from", "to", "step", "budget_hours"} <= names
+    assert {"200", "400", "401", "403", "404"} <= set(what_if["responses"])
+    periodic = schema["paths"]["/api/v1/reports/periodic/"]
+    assert {"get", "post"} <= set(periodic) and "201" in periodic["post"]["responses"]
+    files = schema["paths"]["/api/v1/reports/periodic/{id}/{file}"]["get"]["responses"]["200"]["content"]
+    assert {"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(
+        files
+    )

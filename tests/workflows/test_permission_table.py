@@ -76,6 +76,7 @@ TABLE = {
     Action.PRINT_TRACKING_BOOK: (SimpleNamespace(pk=HOME), user("reception"), user("specialist"),
                                  user("head", agency=OTHER)),
     Action.MANAGE_PORTAL_SYNC: (None, user("supervisor", agency=OTHER), user("head"), None),
+    Action.BUILD_PERIODIC_REPORTS: (None, user("supervisor"), user("head"), None),
 }  # fmt: skip
 
 
