@@ -14,6 +14,7 @@ from workflows import selectors, services
 from workflows.models import Dossier, DossierTask, TaskStatus
 
 from . import serializers as s
+from .pagination import KeysetPagination
 from .schema import ERROR_RESPONSES
 
 APPLICANT_EXAMPLE = {
@@ -80,6 +81,8 @@ LIST_PARAMETERS = [
 
 class DossierListCreateView(GenericAPIView):
     serializer_class = s.DossierSummaryOut
+    pagination_class = KeysetPagination
+    cursor_ordering = ("-received_at", "-id")  # as selectors.dossier_list orders
     queryset = Dossier.objects.none()  # for the schema; the selector builds the real one
 
     @extend_schema(
@@ -254,6 +257,8 @@ class ReturnResultView(_DossierActionView):
 
 class TaskListView(GenericAPIView):
     serializer_class = s.TaskOut
+    pagination_class = KeysetPagination
+    cursor_ordering = ("due_at", "id")  # as selectors.inbox_for orders
     queryset = DossierTask.objects.none()  # for the schema; the selector builds the real one
 
     @extend_schema(

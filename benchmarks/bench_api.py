@@ -171,9 +171,9 @@ def seed_tasks() -> None:
         c.execute(
             """
             INSERT INTO workflows_dossierevent (dossier_id, at, action, from_status, to_status,
-                task_id, step_id, agency_id, due_at, verdict, reason, data)
+                task_id, step_id, agency_id, due_at, verdict, reason, data, actor_username)
             SELECT t.dossier_id, t.finished_at, 'approved', 'processing', 'processing', t.id,
-                t.step_id, t.agency_id, t.due_at, t.verdict, '', '{}'::jsonb
+                t.step_id, t.agency_id, t.due_at, t.verdict, '', '{}'::jsonb, ''
             FROM workflows_dossiertask t JOIN bench_target b ON b.id = t.dossier_id
             WHERE t.status = 'done'
             """

@@ -99,9 +99,34 @@ def dossier_list(
             received_to = _day_start(received_to + dt.timedelta(days=1))
         dossiers = dossiers.filter(received_at__lt=received_to)
     if search:
-        term = search.strip()
-        dossiers = dossiers.filter(Q(code__istartswith=term) | Q(applicant_name__icontains=term))
+        dossiers = dossiers.filter(search_condition(search.strip()))
     return dossiers.select_related("procedure", "receiving_agency").order_by("-received_at", "-id")
+
+
+# A search term matching at most this many dossiers (by code prefix, and by name part) is answered
+# from the matching ids; a broader one by the newest-first scan, which then finds a page at once.
+SEARCH_PROBE_ROWS = 2_000
+
+
+def search_condition(term: str) -> Q:
+    """A code prefix or a part of the applicant's name, as a condition whose plan is bounded.
+
+    ``code ILIKE 'x%' OR name ILIKE '%x%'`` ordered by receipt date with a LIMIT lets the planner,
+    which estimates the OR at thousands of rows when a handful match, read the whole table backwards
+    by date (4.1 s at a million dossiers). So each half is probed first on its own index (the
+    ``UPPER(code)`` b-tree as a range, the trigram GIN for the name), at most
+    ``SEARCH_PROBE_ROWS + 1`` ids each: when both are below the bound the list is those ids
+    (primary-key reads, then a sort of a few thousand rows at most); only a broad term, whose
+    matches are everywhere, keeps the plain condition, where the newest-first scan stops early.
+    """
+    plain = Q(code__istartswith=term) | Q(applicant_name__icontains=term)
+    ids: set[int] = set()
+    for half in (Q(code__istartswith=term), Q(applicant_name__icontains=term)):
+        found = list(Dossier.objects.filter(half).values_list("pk", flat=True)[: SEARCH_PROBE_ROWS + 1])
+        if len(found) > SEARCH_PROBE_ROWS:
+            return plain
+        ids.update(found)
+    return Q(pk__in=sorted(ids))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
