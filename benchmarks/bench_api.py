@@ -433,7 +433,7 @@ def main() -> None:
     rng = random.Random(11)
     baseline = None
     with (
-        override_settings(REST_FRAMEWORK=rest, DEBUG=False),
+        override_settings(REST_FRAMEWORK=rest, DEBUG=False, ALLOWED_HOSTS=["testserver"]),
         mock.patch("core.views.check_broker", return_value=(True, "stub")),
     ):
         print(f"\n{'case':46} {'p50':>7} {'p95':>7} {'max':>7} {'×base':>6} {'SQL':>4} {'count':>9}  target")
