@@ -13,6 +13,7 @@ from procedures.models import Agency
 from workflows import selectors, services
 from workflows.models import Dossier, DossierTask, TaskStatus
 
+from . import rows
 from . import serializers as s
 from .pagination import KeysetPagination
 from .schema import ERROR_RESPONSES
@@ -112,7 +113,7 @@ class DossierListCreateView(GenericAPIView):
             # No filter: count what the user may see from two indexes instead of the OR per row.
             self.paginator.known_count = selectors.dossiers_visible_count(user=request.user)
         page = self.paginate_queryset(dossiers)
-        return self.get_paginated_response(s.DossierSummaryOut(page, many=True).data)
+        return self.get_paginated_response([rows.dossier_summary_row(d) for d in page])
 
     @extend_schema(
         tags=["dossiers"],
@@ -280,7 +281,7 @@ class TaskListView(GenericAPIView):
             code=query.get("dossier"),
         ).select_related("dossier__procedure")
         page = self.paginate_queryset(tasks)
-        return self.get_paginated_response(s.TaskOut(page, many=True).data)
+        return self.get_paginated_response([rows.task_row(t) for t in page])
 
 
 class _TaskActionView(APIView):
