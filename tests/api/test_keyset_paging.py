@@ -110,20 +110,32 @@ def test_the_inbox_pages_by_cursor_in_due_order(staff, as_user, dossiers, monkey
     assert ids == everything
 
 
-def test_search_reads_matching_ids_when_few_match_and_the_plain_filter_when_many(
-    staff, dossiers, monkeypatch
+def test_a_narrow_search_is_sorted_from_its_matches_and_a_broad_one_by_the_date_index(
+    staff, as_user, dossiers, monkeypatch
 ):
     supervisor = staff["supervisor"]
     code = dossiers[3].code
-    narrow = selectors.search_condition(code)
-    assert narrow.children[0][0] == "pk__in"
+    assert selectors.search_is_narrow(code)
+    narrow = selectors.dossier_list(user=supervisor, search="Người nộp")
+    assert not isinstance(narrow.query.order_by[0], str)  # an expression: no index walk by date
     assert list(selectors.dossier_list(user=supervisor, search=code)) == [dossiers[3]]
     assert list(selectors.dossier_list(user=supervisor, search="nộp 2")) == [dossiers[2]]
-    by_name = list(selectors.dossier_list(user=supervisor, search="Người nộp"))
     monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", 3)  # "Người nộp" is now a broad term
-    assert selectors.search_condition("Người nộp").children[0][0] != "pk__in"
-    assert list(selectors.dossier_list(user=supervisor, search="Người nộp")) == by_name
-    assert len(by_name) == 7
+    assert not selectors.search_is_narrow("Người nộp")
+    broad = selectors.dossier_list(user=supervisor, search="Người nộp")
+    assert broad.query.order_by == ("-received_at", "-id")
+    assert list(broad) == list(narrow) and len(narrow) == 7
+
+
+def test_a_narrow_search_pages_by_cursor_too(staff, as_user, dossiers, monkeypatch):
+    monkeypatch.setattr(pagination, "MAX_OFFSET_ROWS", 2)
+    client = as_user(staff["supervisor"])
+    url = "/api/v1/dossiers/?search=Ng%C6%B0%E1%BB%9Di&page_size=3"
+    everything = [row["code"] for row in client.get(url.replace("3", "200")).json()["results"]]
+    pages = _walk(client, url)
+    assert sum(pages, []) == everything and len(everything) == 7
+    last = client.get(_walk_last(client, url)).json()
+    assert sum(reversed(_walk(client, last["previous"], link="previous")), []) == everything[:6]
 
 
 def test_the_staff_list_shows_at_most_the_deepest_page_allowed_by_number(monkeypatch):
