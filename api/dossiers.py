@@ -13,7 +13,9 @@ from procedures.models import Agency
 from workflows import selectors, services
 from workflows.models import Dossier, DossierTask, TaskStatus
 
+from . import rows
 from . import serializers as s
+from .pagination import KeysetPagination
 from .schema import ERROR_RESPONSES
 
 APPLICANT_EXAMPLE = {
@@ -80,6 +82,8 @@ LIST_PARAMETERS = [
 
 class DossierListCreateView(GenericAPIView):
     serializer_class = s.DossierSummaryOut
+    pagination_class = KeysetPagination
+    cursor_ordering = ("-received_at", "-id")  # as selectors.dossier_list orders
     queryset = Dossier.objects.none()  # for the schema; the selector builds the real one
 
     @extend_schema(
@@ -109,7 +113,7 @@ class DossierListCreateView(GenericAPIView):
             # No filter: count what the user may see from two indexes instead of the OR per row.
             self.paginator.known_count = selectors.dossiers_visible_count(user=request.user)
         page = self.paginate_queryset(dossiers)
-        return self.get_paginated_response(s.DossierSummaryOut(page, many=True).data)
+        return self.get_paginated_response([rows.dossier_summary_row(d) for d in page])
 
     @extend_schema(
         tags=["dossiers"],
@@ -254,6 +258,8 @@ class ReturnResultView(_DossierActionView):
 
 class TaskListView(GenericAPIView):
     serializer_class = s.TaskOut
+    pagination_class = KeysetPagination
+    cursor_ordering = ("due_at", "id")  # as selectors.inbox_for orders
     queryset = DossierTask.objects.none()  # for the schema; the selector builds the real one
 
     @extend_schema(
@@ -275,7 +281,7 @@ class TaskListView(GenericAPIView):
             code=query.get("dossier"),
         ).select_related("dossier__procedure")
         page = self.paginate_queryset(tasks)
-        return self.get_paginated_response(s.TaskOut(page, many=True).data)
+        return self.get_paginated_response([rows.task_row(t) for t in page])
 
 
 class _TaskActionView(APIView):

@@ -29,6 +29,7 @@ from core.exceptions import InvalidInput
 from procedures.models import Agency
 from reports import columns as C
 from reports import exports, selectors
+from reports.limits import report_time_limit
 from reports.periods import PERIOD_KINDS, Period, make_period, shortcut_dates
 from workflows.permissions import report_agency_ids
 
@@ -128,7 +129,10 @@ class ReportView(APIView):
             if agency_ids
             else ""
         )
-        payload, xlsx, csv_sections = self.build(query=query, period=period, agency_ids=agency_ids, unit=unit)
+        with report_time_limit():
+            payload, xlsx, csv_sections = self.build(
+                query=query, period=period, agency_ids=agency_ids, unit=unit
+            )
         if fmt == "json":
             return Response(payload)
         name = f"{self.filename}-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}"

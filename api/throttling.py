@@ -1,42 +1,111 @@
 """Rate limits per client address for the endpoints anyone can call (the cache holds the counters:
 Redis in production, so every web process shares them).
 
+A fixed-window counter: the window is ``now // duration``, its counter a cache key that expires
+with the window; a request is one round trip to Redis (INCR and EXPIRE pipelined). DRF's
+``SimpleRateThrottle`` instead reads, rewrites and stores the list of every request's timestamp
+in the window on each request, which at high rates halved a trivial view's throughput. The price
+of a fixed window: a client can make up to twice the limit across the boundary of two windows;
+the limit stays a limit on sustained rates.
+
 While the cache is unreachable the counters are kept in this process's memory (a warning is
 logged once, see ``core.outage``): a limit then holds per process instead of for the whole site,
 and login and the citizen pages keep working.
 """
 
+from __future__ import annotations
+
+import time
+
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from core.outage import CACHE_ERRORS, cache_breaker
 
 # Per process; used only while the shared cache is down.
 LOCAL_COUNTERS = LocMemCache("onestop-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-class ClientAddressThrottle(SimpleRateThrottle):
+
+def parse_rate(rate: str | None) -> tuple[int, int] | None:
+    """``"60/minute"`` → (60, 60); None → no limit (DRF's rate syntax)."""
+    if rate is None:
+        return None
+    num, period = rate.split("/")
+    return int(num), PERIODS[period[0]]
+
+
+def shared_cache():
+    return caches["default"]
+
+
+def count_in_window(cache, key: str, ttl: int) -> int:
+    """Add one to the window's counter and return it.
+
+    On Redis: INCR and EXPIRE in one pipeline, one round trip (Django's ``RedisCache.incr`` asks
+    EXISTS first: two). Elsewhere: ``incr``, and ``add`` with the TTL on the window's first request.
+    """
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        pipeline = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipeline.incr(full_key)
+        pipeline.expire(full_key, ttl)
+        count, _ = pipeline.execute()
+        return int(count)
+    try:
+        return cache.incr(key)
+    except ValueError:  # no counter yet for this window
+        if cache.add(key, 1, ttl):
+            return 1
+        return cache.incr(key)  # another request created it meanwhile
+
+
+class ClientAddressThrottle(BaseThrottle):
     """Counts requests per client address under a named scope (``public``, ``auth``)."""
 
-    def get_rate(self):
+    scope = ""
+    cache_format = "throttle_%(scope)s_%(ident)s_%(window)s"
+    timer = time.time
+
+    def __init__(self):
+        self.wait_seconds: float | None = None
+
+    def get_rate(self) -> str | None:
         # Read at request time (not class definition) so a changed setting applies at once.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def allow_request(self, request, view) -> bool:
+        rate = parse_rate(self.get_rate())
+        if rate is None:
+            return True
+        limit, duration = rate
+        now = self.timer()
+        window = int(now // duration)
+        key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request), "window": window}
+        ttl = duration + 1  # outlives the window by a second, never by a whole window
+        count = self._count(key, ttl)
+        if count <= limit:
+            return True
+        self.wait_seconds = (window + 1) * duration - now
+        return False
 
-    def allow_request(self, request, view):
+    def _count(self, key: str, ttl: int) -> int:
         if cache_breaker.available():
             try:
-                allowed = super().allow_request(request, view)
+                count = count_in_window(shared_cache(), key, ttl)
             except CACHE_ERRORS as exc:
                 cache_breaker.failed(exc)
             else:
                 cache_breaker.succeeded()
-                return allowed
-        self.cache = LOCAL_COUNTERS
-        return super().allow_request(request, view)
+                return count
+        return count_in_window(LOCAL_COUNTERS, key, ttl)
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
 
 
 class PublicThrottle(ClientAddressThrottle):

@@ -46,6 +46,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from core.benchdb import NotABenchDatabase, claim_bench_database
 from core.roles import Role
 from procedures.models import Agency
 from workflows.models import Dossier, DossierTask, StaffProfile
@@ -120,6 +121,7 @@ def seed_tasks() -> None:
             common,
         )
         specialist = c.rowcount
+        print(f"  specialist: {specialist:,} rows, {time.perf_counter() - t0:.1f} s", flush=True)
         # Head at the receiving agency, once the specialist is done: open for open dossiers.
         c.execute(
             """
@@ -141,6 +143,7 @@ def seed_tasks() -> None:
             common,
         )
         head = c.rowcount
+        print(f"  head: {head:,} rows, {time.perf_counter() - t0:.1f} s", flush=True)
         # One dossier in seven also goes through another agency (liên thông).
         c.execute(
             """
@@ -164,17 +167,19 @@ def seed_tasks() -> None:
             common,
         )
         other = c.rowcount
+        print(f"  other: {other:,} rows, {time.perf_counter() - t0:.1f} s", flush=True)
         c.execute(
             """
             INSERT INTO workflows_dossierevent (dossier_id, at, action, from_status, to_status,
-                task_id, step_id, agency_id, due_at, verdict, reason, data)
+                task_id, step_id, agency_id, due_at, verdict, reason, data, actor_username)
             SELECT t.dossier_id, t.finished_at, 'approved', 'processing', 'processing', t.id,
-                t.step_id, t.agency_id, t.due_at, t.verdict, '', '{}'::jsonb
+                t.step_id, t.agency_id, t.due_at, t.verdict, '', '{}'::jsonb, ''
             FROM workflows_dossiertask t JOIN bench_target b ON b.id = t.dossier_id
             WHERE t.status = 'done'
             """
         )
         events = c.rowcount
+        print(f"  events: {events:,} rows, {time.perf_counter() - t0:.1f} s", flush=True)
     print(
         f"tasks: {specialist:,} specialist, {head:,} head, {other:,} at another agency;"
         f" {events:,} events; {time.perf_counter() - t0:.1f} s"
@@ -270,7 +275,9 @@ class Case:
         return Client(HTTP_AUTHORIZATION=f"Token {self.user.auth_token.key}")
 
 
-def run(case: Case, n: int, rng: random.Random, max_seconds: float) -> tuple[list[float], int, int]:
+def run(
+    case: Case, n: int, rng: random.Random, max_seconds: float, explain: bool = False
+) -> tuple[list[float], int, int]:
     client = case.client()
     urls = [case.urls(rng) for _ in range(n)]
     client.get(urls[0])  # warm: imports, plan caches
@@ -283,11 +290,31 @@ def run(case: Case, n: int, rng: random.Random, max_seconds: float) -> tuple[lis
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
     queries = []
-    with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
+
+    def capture(execute, sql, params, many, context):
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
         response = client.get(urls[-1])
     body = response.json()
     count = body.get("count", 1) if isinstance(body, dict) else len(body)
+    if explain:
+        print(f"\n--- {case.name}: GET {urls[-1]}")
+        for sql, params in queries:
+            print(explain_plan(sql, params))
     return times, len(queries), count
+
+
+def explain_plan(sql: str, params) -> str:
+    """EXPLAIN ANALYZE of one query a request ran (reads only; rolled back anyway)."""
+    if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        return f"(not a read) {sql[:120]}"
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+        plan = "\n".join(row[0] for row in c.fetchall())
+        transaction.set_rollback(True)
+    return f"{sql[:300]}\n{plan}\n"
 
 
 def month_range(rng: random.Random) -> str:
@@ -385,9 +412,14 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--max-seconds", type=float, default=20, help="Per case (at least 20 requests).")
     parser.add_argument("--only", default="", help="Run only the cases whose name contains this.")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each case's queries.")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL.")
+    try:
+        claim_bench_database()
+    except NotABenchDatabase as exc:
+        sys.exit(str(exc))
     call_command("migrate", verbosity=0)
     if Dossier.objects.filter(code__startswith=PREFIX).count() < 1_000:
         sys.exit("Seed the dossiers first: benchmarks/bench_reports.py.")
@@ -401,14 +433,14 @@ def main() -> None:
     rng = random.Random(11)
     baseline = None
     with (
-        override_settings(REST_FRAMEWORK=rest, DEBUG=False),
+        override_settings(REST_FRAMEWORK=rest, DEBUG=False, ALLOWED_HOSTS=["testserver"]),
         mock.patch("core.views.check_broker", return_value=(True, "stub")),
     ):
         print(f"\n{'case':46} {'p50':>7} {'p95':>7} {'max':>7} {'×base':>6} {'SQL':>4} {'count':>9}  target")
         for case in cases():
             if args.only and args.only not in case.name and baseline is not None:
                 continue
-            times, queries, count = run(case, args.requests, rng, args.max_seconds)
+            times, queries, count = run(case, args.requests, rng, args.max_seconds, args.explain)
             p50 = statistics.median(times)
             baseline = baseline or p50
             verdict = "" if case.target_ms is None else ("ok" if p50 < case.target_ms else "MISSED")

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.benchdb import NotABenchDatabase, claim_bench_database
 from procedures.models import (
     Agency,
     DurationUnit,
@@ -94,6 +95,17 @@ def catalog() -> list[tuple[int, int, int]]:
     return out
 
 
+def progress(done: int, total: int, t0: float) -> None:
+    """One line rewritten in place: rows written, percent, seconds so far."""
+    end = "\n" if done >= total else ""
+    print(
+        f"\r  dossiers {done:>11,} / {total:,} ({done / max(total, 1):4.0%})"
+        f" {time.perf_counter() - t0:6.1f} s",
+        end=end,
+        flush=True,
+    )
+
+
 def seed(n: int) -> None:
     rng = random.Random(7)
     procedures = catalog()
@@ -104,6 +116,8 @@ def seed(n: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY workflows_dossier ({', '.join(DOSSIER_COLUMNS)}) FROM STDIN") as copy:
             for i in range(n):
+                if i % 50_000 == 0:
+                    progress(i, n, t0)
                 procedure_id, version_id, agency_id = procedures[rng.randrange(len(procedures))]
                 received = start + dt.timedelta(seconds=rng.randrange(seconds))
                 due = received + dt.timedelta(days=rng.choice((5, 7, 10, 14, 21)))
@@ -182,15 +196,17 @@ def seed(n: int) -> None:
                         updated if status == "withdrawn" else None,
                     )  # fmt: skip
                 )
+        progress(n, n, t0)
         print(f"COPY {n:,} dossiers: {time.perf_counter() - t0:.1f} s")
         ids = dict(Dossier.objects.filter(code__startswith=PREFIX).values_list("code", "id"))
         with cursor.cursor.copy(
             "COPY workflows_dossierevent"
-            " (dossier_id, at, action, from_status, to_status, reason, data, verdict) FROM STDIN"
+            " (dossier_id, at, action, from_status, to_status, reason, data, verdict, actor_username)"
+            " FROM STDIN"
         ) as copy:
             for i, at in withdrawn:
                 copy.write_row(
-                    (ids[f"{PREFIX}{i:08d}"], at, "withdrawn", "processing", "withdrawn", "", "{}", "")
+                    (ids[f"{PREFIX}{i:08d}"], at, "withdrawn", "processing", "withdrawn", "", "{}", "", "")
                 )
         with cursor.cursor.copy(
             "COPY workflows_dossierpause"
@@ -212,12 +228,12 @@ def seed_audit_trail() -> None:
         cursor.execute(
             """
             INSERT INTO workflows_dossierevent
-                (dossier_id, at, action, from_status, to_status, reason, data, verdict)
-            SELECT id, received_at, 'receive', '', 'processing', '', '{}'::jsonb, ''
+                (dossier_id, at, action, from_status, to_status, reason, data, verdict, actor_username)
+            SELECT id, received_at, 'receive', '', 'processing', '', '{}'::jsonb, '', ''
             FROM workflows_dossier
             WHERE code LIKE %(prefix)s AND status <> 'rejected'
             UNION ALL
-            SELECT id, finished_at, 'finish', 'processing', 'result_ready', '', '{}'::jsonb, verdict
+            SELECT id, finished_at, 'finish', 'processing', 'result_ready', '', '{}'::jsonb, verdict, ''
             FROM workflows_dossier
             WHERE code LIKE %(prefix)s AND finished_at IS NOT NULL
             """,
@@ -243,6 +259,10 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL.")
+    try:
+        claim_bench_database()
+    except NotABenchDatabase as exc:
+        sys.exit(str(exc))
     call_command("migrate", verbosity=0)
     existing = Dossier.objects.filter(code__startswith=PREFIX).count()
     if args.reseed or existing < args.dossiers:

@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from core.benchdb import NotABenchDatabase, claim_bench_database, is_bench_database  # noqa: E402
 from notifications import sweep as sweep_module  # noqa: E402
 from notifications.clock import working_threshold  # noqa: E402
 
@@ -76,6 +77,8 @@ def seed(n_tasks: int, gap: dt.timedelta) -> None:
     from tests.factories import make_procedure
     from workflows.models import StaffProfile
 
+    if not is_bench_database():  # never TRUNCATE a database a benchmark did not create
+        raise NotABenchDatabase(f"{connection.settings_dict['NAME']!r} is not a benchmark database")
     with connection.cursor() as c:
         c.execute(
             "TRUNCATE notifications_notification, workflows_dossiertask, workflows_dossier,"
@@ -106,11 +109,11 @@ def seed(n_tasks: int, gap: dt.timedelta) -> None:
                 applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address,
                 channel, documents, status, current_stage, received_at, due_at, original_due_at, result,
                 verdict, reasons, extended, paused_hours, lookup_key_hash, created_at, updated_at,
-                due_soon_notified_at, overdue_notified_at)
+                stage_count, due_soon_notified_at, overdue_notified_at)
             SELECT 'BENCH-' || g, %(procedure)s, %(version)s, %(agency)s, 'person', 'Nguyễn Văn A',
                 '001' || g, '', '', '', 'in_person', '[]',
                 CASE WHEN g %% 50 = 0 THEN 'waiting_supplement' ELSE 'processing' END, 0,
-                d - interval '20 days', d, d, '', '', '[]', false, 0, '', now(), now(),
+                d - interval '20 days', d, d, '', '', '[]', false, 0, '', now(), now(), 1,
                 CASE WHEN d <= %(prev_threshold)s THEN d - interval '1 day' END,
                 CASE WHEN d <= %(previous)s THEN d END
             FROM (SELECT g, %(as_of)s + ((g::bigint * 7919) %% %(span)s - 30 * 24 * 60)
@@ -129,9 +132,9 @@ def seed(n_tasks: int, gap: dt.timedelta) -> None:
             """
             INSERT INTO workflows_dossiertask (dossier_id, step_id, stage, agency_id, role, status,
                 created_at,
-                due_at, decision, note, verdict, due_soon_notified_at, overdue_notified_at)
+                due_at, decision, note, reasons, verdict, due_soon_notified_at, overdue_notified_at)
             SELECT (g - 1) %% %(n_dossiers)s + 1, %(step)s, 0, %(agency)s, 'specialist', 'open',
-                d - interval '5 days', d, '', '', '',
+                d - interval '5 days', d, '', '', '[]', '',
                 CASE WHEN d <= %(prev_threshold)s THEN d - interval '1 day' END,
                 CASE WHEN d <= %(previous)s THEN d END
             FROM (SELECT g, %(as_of)s + ((g::bigint * 104729) %% %(span)s - 30 * 24 * 60)
@@ -174,6 +177,10 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench_sweep.py measures PostgreSQL: set DATABASE_URL=postgres://...")
 
+    try:
+        claim_bench_database()
+    except NotABenchDatabase as exc:
+        sys.exit(str(exc))
     call_command("migrate", verbosity=0)
     if not args.keep:
         seed(args.tasks, dt.timedelta(seconds=args.gap_seconds))

@@ -306,6 +306,8 @@ ONESTOP_CALENDAR_MAX_AGE_SECONDS = env.float("ONESTOP_CALENDAR_MAX_AGE_SECONDS",
 # --- Deadlines and notifications (notifications/) -------------------------------------------------
 INSTALLED_APPS += ["notifications"]
 # Less than this many working hours left makes a task or dossier "due soon" (8 = one working day).
+# A report's queries are cancelled past this many seconds (PostgreSQL statement_timeout; 0: no limit).
+ONESTOP_REPORT_TIMEOUT_SECONDS = env.float("ONESTOP_REPORT_TIMEOUT_SECONDS", default=30.0)
 ONESTOP_DUE_SOON_HOURS = env.float("ONESTOP_DUE_SOON_HOURS", default=8.0)
 ONESTOP_SWEEP_INTERVAL_SECONDS = env.int("ONESTOP_SWEEP_INTERVAL_SECONDS", default=60)
 # Rows claimed per UPDATE; a sweep loops until a batch comes back short (bounded transactions).

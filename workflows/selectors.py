@@ -12,7 +12,17 @@ import datetime as dt
 import hmac
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from core.exceptions import NotFound
@@ -98,10 +108,46 @@ def dossier_list(
         if not isinstance(received_to, dt.datetime):
             received_to = _day_start(received_to + dt.timedelta(days=1))
         dossiers = dossiers.filter(received_at__lt=received_to)
+    narrow = False
     if search:
         term = search.strip()
-        dossiers = dossiers.filter(Q(code__istartswith=term) | Q(applicant_name__icontains=term))
-    return dossiers.select_related("procedure", "receiving_agency").order_by("-received_at", "-id")
+        dossiers = dossiers.filter(search_condition(term))
+        narrow = search_is_narrow(term)
+    dossiers = dossiers.select_related("procedure", "receiving_agency")
+    return _newest_first(dossiers, index_order=not narrow)
+
+
+# A search term matching at most this many dossiers (by code prefix, and by name part) is narrow.
+SEARCH_PROBE_ROWS = 20_000
+
+
+def search_is_narrow(term: str) -> bool:
+    """Whether the code-prefix and the name-part halves of a search each match few dossiers,
+    probed on their own index (the ``UPPER(code)`` b-tree range; the trigram GIN), at most
+    ``SEARCH_PROBE_ROWS + 1`` ids each."""
+    for half in (Q(code__istartswith=term), Q(applicant_name__icontains=term)):
+        if Dossier.objects.filter(half).values_list("pk", flat=True)[
+            SEARCH_PROBE_ROWS : SEARCH_PROBE_ROWS + 1
+        ]:
+            return False
+    return True
+
+
+def search_condition(term: str) -> Q:
+    """A code prefix or a part of the applicant's name."""
+    return Q(code__istartswith=term) | Q(applicant_name__icontains=term)
+
+
+def _newest_first(dossiers: QuerySet[Dossier], *, index_order: bool) -> QuerySet[Dossier]:
+    """Newest first. With ``index_order=False`` the receipt time is ordered as an expression the
+    ``received_at`` indexes cannot serve, so the planner reads the matching rows from the search
+    indexes and sorts them (a few thousand at most) instead of walking the whole table backwards
+    by date hoping to meet 50 matches soon: with ``code ILIKE 'x%' OR name ILIKE '%x%'`` it
+    estimates thousands of matches where a handful exist (4.1 s at a million dossiers)."""
+    if index_order:
+        return dossiers.order_by("-received_at", "-id")
+    received = ExpressionWrapper(F("received_at") + Value(dt.timedelta(0)), output_field=DateTimeField())
+    return dossiers.order_by(received.desc(), "-id")
 
 
 def _day_start(day: dt.date) -> dt.datetime:

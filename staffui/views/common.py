@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from api.pagination import EstimatingPaginator
+from api.pagination import MAX_OFFSET_ROWS, EstimatingPaginator
 from core.exceptions import DomainError
 from procedures.calendar_loader import get_calendar
 from workflows import clock
@@ -66,7 +66,17 @@ def page_of(request, queryset, *, size: int = PAGE_SIZE, known_count: int | None
     paginator = EstimatingPaginator(queryset, size)
     if known_count is not None:
         paginator.count = known_count
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(bounded_page_number(request.GET.get("page"), size))
+
+
+def bounded_page_number(raw, size: int):
+    """Pages are read with OFFSET: past ``MAX_OFFSET_ROWS`` rows the deepest allowed page is shown
+    (narrow the search instead); the API goes deeper with ``?cursor=``."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return raw  # get_page shows the first page
+    return min(number, max(1, MAX_OFFSET_ROWS // size))
 
 
 def with_deadlines(rows, *, due=lambda row: row.due_at, paused=lambda row: False):

@@ -38,3 +38,10 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     example = set(re.findall(r"^# ([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert read, "no settings found"
     assert read <= example, f"missing from .env.example: {sorted(read - example)}"
+
+
+def test_gunicorn_runs_threaded_workers_so_a_slow_report_does_not_hold_a_worker():
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread" and config["threads"] >= 2

@@ -1,0 +1,82 @@
+"""Plain-dict representations of the list endpoints' rows (the inbox, the dossier list).
+
+A page is 50 rows of 15–17 fields with nested objects; DRF's serializer machinery (a field object
+per value, ``source`` lookups, ``to_representation`` per field) cost about half of the inbox's time
+over HTTP. These functions give exactly what ``serializers.TaskOut`` and
+``serializers.DossierSummaryOut`` give (a test compares them on the same rows; the serializers stay
+the schema's source of truth) at a fraction of the cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from .serializers import _overdue
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """As DRF's DateTimeField: in the current time zone, ISO 8601, ``Z`` for UTC."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _code_name(obj) -> dict:
+    return {"code": str(obj.code), "name": str(obj.name)}
+
+
+def task_row(task) -> dict:
+    step, owner = task.step, task.owner
+    return {
+        "id": task.id,
+        "dossier": str(task.dossier.code),
+        "procedure": _code_name(task.dossier.procedure),
+        "step": {
+            "order": step.order,
+            "stage": step.stage,
+            "name": str(step.name),
+            "budget_hours": step.budget_hours,
+        },
+        "agency": _code_name(task.agency),
+        "role": str(task.role),
+        "status": str(task.status),
+        "owner": None if owner is None else str(owner.username),
+        "created_at": iso(task.created_at),
+        "due_at": iso(task.due_at),
+        "overdue": task.status == "open" and _overdue(task.due_at, task.finished_at),
+        "assigned_at": iso(task.assigned_at),
+        "started_at": iso(task.started_at),
+        "finished_at": iso(task.finished_at),
+        "decision": str(task.decision),
+        "verdict": str(task.verdict),
+    }
+
+
+def dossier_summary_row(dossier) -> dict:
+    return {
+        "code": str(dossier.code),
+        "status": str(dossier.status),
+        "status_label": str(dossier.get_status_display()),
+        "procedure": _code_name(dossier.procedure),
+        "receiving_agency": _code_name(dossier.receiving_agency),
+        "channel": str(dossier.channel),
+        "applicant": {
+            "kind": str(dossier.applicant_kind),
+            "name": str(dossier.applicant_name),
+            "id_number": str(dossier.applicant_id_number),
+            "phone": str(dossier.applicant_phone),
+            "email": str(dossier.applicant_email),
+            "address": str(dossier.applicant_address),
+        },
+        "received_at": iso(dossier.received_at),
+        "due_at": iso(dossier.due_at),
+        "overdue": dossier.status in ("processing",) and _overdue(dossier.due_at, dossier.finished_at),
+        "finished_at": iso(dossier.finished_at),
+        "returned_at": iso(dossier.returned_at),
+        "result": str(dossier.result),
+        "verdict": str(dossier.verdict),
+        "extended": bool(dossier.extended),
+    }
