@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("api.procedures")),  # catalog: /procedures/, /procedures/{code}/
     path("", include("api.notifications")),  # notifications and the supervisors' deadline queue
     path("reports/", include("api.reports")),  # statistics for leadership
+    path("reports/", include("api.eventlog")),  # event log (XES, OCEL 2.0) and conformance
 ]
 
 urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar
