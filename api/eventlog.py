@@ -51,7 +51,9 @@ class EventLogView(APIView):
         ],
         responses={
             (200, XES_TYPE): OpenApiResponse(OpenApiTypes.STR, description="XES 1.0 (`format=xes`)"),
-            (200, OCEL_TYPE): OpenApiResponse(OpenApiTypes.OBJECT, description="OCEL 2.0 JSON (`format=ocel`)"),
+            (200, OCEL_TYPE): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="OCEL 2.0 JSON (`format=ocel`)"
+            ),
             **ERROR_RESPONSES(400, 401, 403),
         },
     )
@@ -71,9 +73,10 @@ class EventLogView(APIView):
         return response
 
 
-Deviation = inline_serializer(
+Deviations = inline_serializer(
     "ConformanceDeviation",
-    {
+    many=True,
+    fields={
         "kind": serializers.ChoiceField(choices=list(conformance.KINDS)),
         "position": serializers.IntegerField(help_text="Index of the event in the dossier's trace."),
         "step_id": serializers.IntegerField(allow_null=True),
@@ -94,7 +97,7 @@ ConformancePage = inline_serializer(
                 "code": serializers.CharField(),
                 "procedure": serializers.CharField(),
                 "version": serializers.IntegerField(),
-                "deviations": Deviation(many=True),
+                "deviations": Deviations,
             },
         ),
     },

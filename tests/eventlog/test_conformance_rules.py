@@ -99,5 +99,7 @@ def test_a_finish_on_a_parallel_last_stage_before_its_other_step_is_detected():
 
 
 def test_the_deviation_names_the_event_and_the_step():
-    [deviation] = check_trace(STEPS, [REG, approve(1), approve(4, "result_ready")], final_status="result_ready")
+    [deviation] = check_trace(
+        STEPS, [REG, approve(1), approve(4, "result_ready")], final_status="result_ready"
+    )
     assert (deviation.position, deviation.step_id) == (2, 4)
