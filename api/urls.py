@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("api.notifications")),  # notifications and the supervisors' deadline queue
     path("reports/", include("api.reports")),  # statistics for leadership
     path("reports/", include("api.eventlog")),  # event log (XES, OCEL 2.0) and conformance
+    path("", include("api.opendata")),  # the public open-data catalogue and datasets
 ]
 
 urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar
