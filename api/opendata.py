@@ -13,7 +13,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -189,7 +189,7 @@ class DatasetView(_OpenDataView):
         auth=[],
     )
     def get(self, request, dataset: str, fmt: str):
-        if dataset not in DATASETS:
+        if dataset not in DATASETS or fmt not in MEDIA_TYPES:
             raise NotFound("Không có tập dữ liệu này.")
         period = _period(request.query_params) if dataset in PERIODIC else None
         if period is not None:
@@ -208,9 +208,5 @@ class DatasetView(_OpenDataView):
 
 urlpatterns = [
     path("open-data/", CatalogueView.as_view(), name="open-data"),
-    re_path(
-        r"^open-data/(?P<dataset>[a-z0-9-]+)\.(?P<fmt>csv|json)$",
-        DatasetView.as_view(),
-        name="open-data-dataset",
-    ),
+    path("open-data/<slug:dataset>.<str:fmt>", DatasetView.as_view(), name="open-data-dataset"),
 ]
