@@ -173,3 +173,9 @@ def conformance_report(*, period: Period, procedure: str = "") -> dict:
                 }
             )
     return {"checked": checked, "deviating": len(found), "per_kind": per_kind, "dossiers": found}
+
+
+def conformance_counts(*, period: Period) -> dict:
+    """The dashboard card: dossiers checked and dossiers deviating in the period."""
+    report = conformance_report(period=period)
+    return {"checked": report["checked"], "deviating": report["deviating"]}
