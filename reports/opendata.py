@@ -229,6 +229,26 @@ def monthly_raw(*, period: Period, group_by: str) -> list[dict]:
     return out
 
 
+def summed(rows: Iterable[Mapping], by: str) -> list[dict]:
+    """Raw monthly rows summed per ``by`` (``month`` or ``code``), counts only (means and
+    percentiles do not add up: left empty). Over aggregated rows, never dossiers."""
+    out: dict = {}
+    for row in rows:
+        group = out.setdefault(
+            row[by],
+            {"month": row["month"] if by == "month" else "", "code": row["code"] if by == "code" else "",
+             "name": row["name"] if by == "code" else row["month"], "mean_days": None, "p90_days": None,
+             **dict.fromkeys((*MONTHLY_COUNTS, "rating_sum"), 0)},
+        )  # fmt: skip
+        for key in (*MONTHLY_COUNTS, "rating_sum"):
+            if by == "month" or key not in ("in_progress_total", "in_progress_overdue"):
+                group[key] += row.get(key) or 0
+    if by != "month":  # a stock at a month's end: not summed over months
+        for group in out.values():
+            group["in_progress_total"] = group["in_progress_overdue"] = None
+    return [out[k] for k in sorted(out)]
+
+
 def monthly_dataset(*, period: Period, group_by: str, limit: int | None = None) -> list[dict]:
     limit = limit or min_cell()
     return [monthly_public(row, limit) for row in monthly_raw(period=period, group_by=group_by)]
@@ -291,6 +311,7 @@ __all__ = [
     "monthly_dataset",
     "monthly_public",
     "monthly_raw",
+    "summed",
     "split",
     "suppress",
 ]
