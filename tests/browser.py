@@ -17,25 +17,33 @@ CHROMIUM = os.environ.get("ONESTOP_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = pathlib.Path(__file__).resolve().parent.parent / "test-output" / "ui"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Chromium, launched once per test process (these fixtures are a plugin of the root
-    conftest, so every module shares the one session fixture)."""
+    """Chromium for one test module. Playwright's sync API keeps its event loop "running" in this
+    thread while it is started, and the tests' own ORM calls happen in the same thread, which
+    Django refuses as async-unsafe unless DJANGO_ALLOW_ASYNC_UNSAFE is set: so the variable is set
+    only while a browser module runs, and both are gone before the next module (a subprocess
+    started by a later test, such as ``check --deploy``, must not inherit it)."""
     if not pathlib.Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium and chromium-driver (see .ci/run)")
-    # Playwright's sync API keeps an event loop running in this thread; the live server's ORM calls
-    # happen in the same process, which Django would otherwise refuse as "async-unsafe".
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield instance
-        instance.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            yield instance
+            instance.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
