@@ -135,7 +135,7 @@ def _attr(kind: str, key: str, value) -> str:
 
 
 XES_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
-<log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
+<log xes.version="1.0" xmlns="http://www.xes-standard.org/">
 <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
 <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
 <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
