@@ -6,15 +6,15 @@
 Seeds like ``bench_reports.py`` (its ``seed`` and ``seed_audit_trail``; ``--dossiers N``, default
 100,000) and times, for the year: the ``agency-monthly`` and ``procedure-monthly`` datasets (12
 months), ``ii06a-quarterly``, the XES and OCEL exports (consumed to the end; bytes and peak memory
-of the Python heap) and the conformance report.
+of the process) and the conformance report.
 """
 
 import argparse
 import datetime as dt
 import os
+import resource
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,13 +34,11 @@ from workflows.models import Dossier, DossierEvent
 
 
 def timed(name: str, fn) -> object:
-    tracemalloc.start()
     t = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - t
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"{name:40} {seconds:7.2f} s   peak heap {peak / 1e6:6.1f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{name:40} {seconds:7.2f} s   process peak RSS so far {peak:6.0f} MB")
     return result
 
 

@@ -186,11 +186,12 @@ def seed(n: int) -> None:
         ids = dict(Dossier.objects.filter(code__startswith=PREFIX).values_list("code", "id"))
         with cursor.cursor.copy(
             "COPY workflows_dossierevent"
-            " (dossier_id, at, action, from_status, to_status, reason, data, verdict) FROM STDIN"
+            " (dossier_id, at, action, from_status, to_status, reason, data, verdict, actor_username)"
+            " FROM STDIN"
         ) as copy:
             for i, at in withdrawn:
                 copy.write_row(
-                    (ids[f"{PREFIX}{i:08d}"], at, "withdrawn", "processing", "withdrawn", "", "{}", "")
+                    (ids[f"{PREFIX}{i:08d}"], at, "withdrawn", "processing", "withdrawn", "", "{}", "", "")
                 )
         with cursor.cursor.copy(
             "COPY workflows_dossierpause"
@@ -212,12 +213,12 @@ def seed_audit_trail() -> None:
         cursor.execute(
             """
             INSERT INTO workflows_dossierevent
-                (dossier_id, at, action, from_status, to_status, reason, data, verdict)
-            SELECT id, received_at, 'receive', '', 'processing', '', '{}'::jsonb, ''
+                (dossier_id, at, action, from_status, to_status, reason, data, verdict, actor_username)
+            SELECT id, received_at, 'receive', '', 'processing', '', '{}'::jsonb, '', ''
             FROM workflows_dossier
             WHERE code LIKE %(prefix)s AND status <> 'rejected'
             UNION ALL
-            SELECT id, finished_at, 'finish', 'processing', 'result_ready', '', '{}'::jsonb, verdict
+            SELECT id, finished_at, 'finish', 'processing', 'result_ready', '', '{}'::jsonb, verdict, ''
             FROM workflows_dossier
             WHERE code LIKE %(prefix)s AND finished_at IS NOT NULL
             """,

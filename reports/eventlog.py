@@ -64,9 +64,11 @@ _FIELDS = (
     "task__role",
     "to_status",
 )
+# Positions in _FIELDS whose NULL stays None (the others become "").
+_NULLABLE = {_FIELDS.index(name) for name in ("dossier__version__number", "step_id", "step__stage")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogEvent:
     dossier_id: int
     case: str  # the dossier code
@@ -81,13 +83,14 @@ class LogEvent:
     step: str
     stage: int | None
     agency: str
-    role: str
+    task_role: str
     to_status: str
+    activity: str = ""  # the step and the decision or action, in the active language
+    role: str = ""  # the role that acted: the task's, else the action's usual one
 
-    @property
-    def activity(self) -> str:
-        label = str(EventAction(self.action).label) if self.action in EventAction.values else self.action
-        return f"{self.step}: {label}" if self.step else label
+
+def activity_of(step: str, label: str) -> str:
+    return f"{step}: {label}" if step else label
 
 
 def log_dossiers(*, period: Period, procedure: str = "") -> QuerySet:
@@ -104,30 +107,22 @@ def log_events(*, period: Period, procedure: str = "") -> Iterator[LogEvent]:
         .order_by("dossier_id", "at", "id")
         .values_list(*_FIELDS)
     )
+    labels = {value: str(label) for value, label in EventAction.choices}  # translated once
+    roles = {str(action): str(role) for action, role in ACTION_ROLES.items()}
+    action_at, step_at, role_at = (
+        _FIELDS.index("action"),
+        _FIELDS.index("step__name"),
+        _FIELDS.index("task__role"),
+    )
     for row in rows.iterator(chunk_size=CHUNK):
-        values = dict(zip(_FIELDS, row, strict=True))
-        action = values["action"]
-        yield LogEvent(
-            dossier_id=values["dossier_id"],
-            case=values["dossier__code"],
-            procedure=values["dossier__procedure__code"],
-            version=values["dossier__version__number"],
-            version_id=values["dossier__version_id"],
-            status=values["dossier__status"],
-            id=values["id"],
-            action=action,
-            at=values["at"],
-            step_id=values["step_id"],
-            step=values["step__name"] or "",
-            stage=values["step__stage"],
-            agency=values["agency__code"] or "",
-            role=values["task__role"] or str(ACTION_ROLES.get(action, "")),
-            to_status=values["to_status"],
-        )
+        values = [value if value is not None or i in _NULLABLE else "" for i, value in enumerate(row)]
+        action = values[action_at]
+        activity = activity_of(values[step_at], labels.get(action, action))
+        yield LogEvent(*values, activity=activity, role=values[role_at] or roles.get(action, ""))
 
 
-def _time(at: dt.datetime) -> str:
-    return timezone.localtime(at).isoformat(timespec="milliseconds")
+def _time(at: dt.datetime, tz=None) -> str:
+    return at.astimezone(tz or timezone.get_default_timezone()).isoformat(timespec="milliseconds")
 
 
 def _attr(kind: str, key: str, value) -> str:
