@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("reports/", include("api.reports")),  # statistics for leadership
     path("portal/", include("api.portal")),  # the national portal's outbox (supervisors)
+    path("reports/", include("api.eventlog")),  # event log (XES, OCEL 2.0) and conformance
+    path("", include("api.opendata")),  # the public open-data catalogue and datasets
 ]
 
 urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar

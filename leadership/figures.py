@@ -12,11 +12,10 @@ from urllib.parse import urlencode
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.charts import Series, horizontal, vertical
 from reports import selectors
 from reports.assembly import ratio
 from reports.periods import Period
-
-from .charts import Series, horizontal, vertical
 
 CHART_ROWS = 12  # the longest chart; the tables below list every row
 

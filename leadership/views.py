@@ -8,15 +8,18 @@ the login page; other staff get 403. The figures come from the report functions
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.cached import cached
 from core.exceptions import InvalidInput
 from periodic.selectors import visible_packages
 from procedures.models import Agency
+from reports.conformance import conformance_counts
 from workflows.permissions import Action, can, report_agency_ids
 
 from . import figures, periods
@@ -63,4 +66,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **_form_context(selection, today),
         "packages": list(visible_packages(agency_ids)[:PACKAGES_SHOWN]),
     }
+    context["conformance"] = _conformance(user, period)
     return render(request, "leadership/dashboard.html", context)
+
+
+def _conformance(user, period) -> dict | None:
+    """Supervisors: dossiers received in the period whose events deviate from their steps (cached)."""
+    if not can(user, Action.VIEW_PROVINCE_REPORTS):
+        return None
+    key = f"conformance:v1:{period.start.isoformat()}:{period.end.isoformat()}"
+    counts = cached(key, settings.ONESTOP_OPEN_DATA_CACHE_SECONDS, lambda: conformance_counts(period=period))
+    query = f"from={period.date_from.isoformat()}&to={period.date_to.isoformat()}"
+    return {**counts, "url": f"/api/v1/reports/conformance/?{query}"}

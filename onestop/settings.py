@@ -442,3 +442,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Open data (reports/opendata.py, /api/v1/open-data/, /thong-ke/) ---
+# A published count below this number of dossiers is left empty (with the rates derived from it),
+# so that no single applicant can be recognised.
+ONESTOP_OPEN_DATA_MIN_CELL = env.int("ONESTOP_OPEN_DATA_MIN_CELL", default=5)
+# How long the public figures are cached (seconds).
+ONESTOP_OPEN_DATA_CACHE_SECONDS = env.int("ONESTOP_OPEN_DATA_CACHE_SECONDS", default=300)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from citizen.statistics_page import statistics
 from core.views import healthz
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     ),
     path("api/v1/", include("api.urls")),
     path("tra-cuu/", include("citizen.urls")),
+    path("thong-ke/", statistics, name="citizen-statistics"),  # public statistics (open data)
     path("dashboard/", include("leadership.urls")),
     path("", include("staffui.urls")),
 ]

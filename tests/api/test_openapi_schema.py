@@ -66,3 +66,21 @@ def test_the_what_if_and_periodic_endpoints_are_documented(schema):
     assert {"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(
         files
     )
+
+
+def test_the_open_data_and_event_log_endpoints_are_documented(schema):
+    paths = schema["paths"]
+    catalogue = paths["/api/v1/open-data/"]["get"]
+    assert "security" not in catalogue  # no login (the dossier list has tokenAuth)
+    assert paths["/api/v1/reports/processing/"]["get"]["security"]
+    dataset = paths["/api/v1/open-data/{dataset}.{fmt}"]["get"]
+    assert "security" not in dataset
+    parameters = {p["name"]: p for p in dataset["parameters"]}
+    assert "dictionary" in parameters["dataset"]["schema"]["enum"]
+    assert set(parameters["fmt"]["schema"]["enum"]) == {"csv", "json"}
+    assert {"200", "400", "404", "429"} <= set(dataset["responses"])
+    event_log = paths["/api/v1/reports/event-log/"]["get"]
+    assert set(event_log["responses"]["200"]["content"]) == {"application/xml", "application/json"}
+    assert {p["name"] for p in event_log["parameters"]} >= {"from", "to", "procedure", "format"}
+    conformance = paths["/api/v1/reports/conformance/"]["get"]
+    assert {"200", "401", "403"} <= set(conformance["responses"])

@@ -3,9 +3,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core import charts
+from core.charts import Series
 from core.exceptions import InvalidInput
-from leadership import charts, periods
-from leadership.charts import Series
+from leadership import periods
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

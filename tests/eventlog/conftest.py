@@ -1,0 +1,1 @@
+from tests.workflows.conftest import clock, make_staff  # noqa: F401 - the workflow fixtures
