@@ -282,8 +282,26 @@ class DossierRating(models.Model):
         return f"{self.dossier_id}: {self.score}"
 
 
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or delete a written ``DossierEvent``."""
+
+
+class DossierEventQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` would bypass the model's guard: refused as well."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được xóa.")
+
+
 class DossierEvent(models.Model):
-    """One row of the process control sheet. Written once, never updated or deleted."""
+    """One row of the process control sheet. Written once, never updated or deleted: ``save`` on
+    an existing row and ``delete`` raise, and on PostgreSQL a trigger refuses UPDATE and DELETE
+    (migration 0010), so not even raw SQL through the application's connection changes it."""
+
+    objects = DossierEventQuerySet.as_manager()
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -308,3 +326,11 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được xóa.")
