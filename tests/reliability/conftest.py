@@ -88,3 +88,7 @@ def gunicorn_server(transactional_db, tmp_path):
             import redis
 
             redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)
+
+
+# The workflow tests' fixtures (a frozen office clock, staff of an agency), shared here.
+from tests.workflows.conftest import agency, clock, make_staff  # noqa: E402, F401

@@ -5,9 +5,9 @@ ONESTOP_SOAK_WORKERS=16 (README "Reliability suite")."""
 
 import datetime as dt
 import multiprocessing
-from collections import Counter
 import os
 import zoneinfo
+from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
