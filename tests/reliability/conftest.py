@@ -90,5 +90,7 @@ def gunicorn_server(transactional_db, tmp_path):
             redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)
 
 
-# The workflow tests' fixtures (a frozen office clock, staff of an agency), shared here.
+# Fixtures of the workflow tests (a frozen office clock, staff of an agency) and of the API tests
+# (two agencies' staff, token clients, a two-agency procedure), shared here.
+from tests.api.conftest import agencies, as_user, procedure, staff  # noqa: E402, F401
 from tests.workflows.conftest import agency, clock, make_staff  # noqa: E402, F401
