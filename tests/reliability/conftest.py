@@ -18,7 +18,23 @@ from . import figures
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The hand-written nasty-input tables of the API (issue 10): their cases count as bad inputs tried.
+BAD_INPUT_MODULES = (
+    "tests/api/test_nasty_inputs.py",
+    "tests/api/test_input_bounds.py",
+    "tests/api/test_text_and_time_inputs.py",
+    "tests/api/test_fuzz_schemathesis.py",
+)
+
+
 def pytest_terminal_summary(terminalreporter):
+    tried = [
+        report
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "") == "call" and report.nodeid.startswith(BAD_INPUT_MODULES)
+    ]
+    figures.FIGURES["bad_inputs"] = len(tried)
     if not any(figures.FIGURES.values()):
         return
     terminalreporter.section("reliability: what the suite covered")

@@ -11,7 +11,7 @@ ROWS = (
     ("workers", "concurrent worker processes"),
     ("faults_injected", "faults injected"),
     ("faults_survived", "faults survived"),
-    ("bad_inputs", "bad inputs tried"),
+    ("bad_inputs", "bad inputs tried (tests/api input tables)"),
     ("authorization_cases", "authorization cases"),
     ("server_errors", "500s seen"),
     ("invariant_violations", "invariant violations"),
