@@ -74,3 +74,15 @@ def test_the_api_docs_have_their_own_policy_still_without_other_origins(client, 
 @pytest.mark.django_db
 def test_json_and_pdf_answers_need_no_page_policy(client):
     assert "Content-Security-Policy" not in client.get("/api/v1/procedures/")
+
+
+@pytest.mark.django_db
+def test_every_chart_width_on_the_dashboard_has_its_css_class(clock):
+    """The charts' minimum width moved from style="" to one class per width: none missing."""
+    world = access_world.build()
+    client = Client()
+    client.force_login(world.users["supervisor"])
+    page = client.get("/dashboard/").content.decode()
+    classes = set(re.findall(r"l-svg--w\d+", page))
+    css = (ROOT / "leadership/static/leadership/dashboard.css").read_text()
+    assert classes and all(f".{name} " in css for name in classes), classes
