@@ -301,8 +301,6 @@ class DossierEvent(models.Model):
     an existing row and ``delete`` raise, and on PostgreSQL a trigger refuses UPDATE and DELETE
     (migration 0010), so not even raw SQL through the application's connection changes it."""
 
-    objects = DossierEventQuerySet.as_manager()
-
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     # PROTECT: who did what is never erased; staff who have acted are deactivated, not deleted.
@@ -319,6 +317,8 @@ class DossierEvent(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = DossierEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
