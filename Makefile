@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt venv migrate demo bench clean
+.PHONY: run test lint fmt venv migrate demo bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ run: demo
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The long load test (README "Reliability suite"): needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+ONESTOP_SOAK_DOSSIERS ?= 5000
+ONESTOP_SOAK_WORKERS ?= 16
+soak: venv
+	ONESTOP_SOAK_DOSSIERS=$(ONESTOP_SOAK_DOSSIERS) ONESTOP_SOAK_WORKERS=$(ONESTOP_SOAK_WORKERS) \
+	  ONESTOP_REQUIRE_SERVICES=postgres,redis \
+	  $(BIN)/python -m pytest tests/reliability/test_load_invariants.py -p no:cacheprovider -s $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -282,8 +282,24 @@ class DossierRating(models.Model):
         return f"{self.dossier_id}: {self.score}"
 
 
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or delete a written ``DossierEvent``."""
+
+
+class DossierEventQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` would bypass the model's guard: refused as well."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được xóa.")
+
+
 class DossierEvent(models.Model):
-    """One row of the process control sheet. Written once, never updated or deleted."""
+    """One row of the process control sheet. Written once, never updated or deleted: ``save`` on
+    an existing row and ``delete`` raise, and on PostgreSQL a trigger refuses UPDATE and DELETE
+    (migration 0010), so not even raw SQL through the application's connection changes it."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -302,9 +318,19 @@ class DossierEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    objects = DossierEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_at")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được xóa.")
