@@ -64,7 +64,9 @@ PAGES: list[tuple[str, Callable[[access_world.World], str], Callable]] = [
     ("staffui:dossier", lambda w: f"/dossiers/{w.dossiers['parallel'].code}/",
      may(Action.VIEW_DOSSIER, lambda u, w: w.fresh("parallel"))),
     ("staffui:board", lambda w: "/board/", may(Action.VIEW_MONITORING)),
+    ("staffui:portal", lambda w: "/board/portal/", may(Action.MANAGE_PORTAL_SYNC)),
     ("leadership:dashboard", lambda w: "/dashboard/", may(Action.VIEW_AGENCY_REPORTS)),
+    ("leadership:what-if", lambda w: "/dashboard/what-if/", may(Action.VIEW_AGENCY_REPORTS)),
     ("citizen:lookup", lambda w: "/tra-cuu/", anyone),
     ("citizen:direct", lambda w: f"/tra-cuu/{w.dossiers['parallel'].code}/?key={w.keys['parallel']}", anyone),
 ]  # fmt: skip
@@ -72,6 +74,7 @@ NOT_PAGES = {  # redirects and POST-only forms (the CSRF test sends them)
     "staffui:home", "staffui:logout", "staffui:set_language", "staffui:register", "staffui:task-claim",
     "staffui:task-release", "staffui:task-decide", "staffui:task-reassign", "staffui:dossier-supplement",
     "staffui:dossier-withdraw", "staffui:dossier-return", "staffui:dossier-extend", "citizen:rate",
+    "staffui:portal-retry",
 }  # fmt: skip
 
 

@@ -31,6 +31,7 @@ UI_FORMS = {
     "staffui:dossier-withdraw": lambda w: f"/dossiers/{w.dossiers['stage1'].code}/withdraw/",
     "staffui:dossier-return": lambda w: f"/dossiers/{w.dossiers['ready'].code}/return/",
     "staffui:dossier-extend": lambda w: f"/dossiers/{w.dossiers['stage1'].code}/extend/",
+    "staffui:portal-retry": lambda w: "/board/portal/1/retry/",
     "citizen:lookup": lambda w: "/tra-cuu/",
     "citizen:rate": lambda w: f"/tra-cuu/{w.dossiers['returned'].code}/danh-gia/",
 }
@@ -77,7 +78,9 @@ def test_every_unsafe_api_endpoint_needs_the_token_with_a_session(clock):
 def test_every_ui_form_needs_the_token(clock, name):
     world = access_world.build()
     user = (
-        world.users["owner_reception"] if not name.startswith("staffui:task") else world.users["supervisor"]
+        world.users["supervisor"]
+        if name.startswith(("staffui:task", "staffui:portal"))
+        else world.users["owner_reception"]
     )
     events = DossierEvent.objects.count()
     client = (
