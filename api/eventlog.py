@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.exceptions import InvalidInput
 from reports import conformance, eventlog
 from workflows.permissions import Action, require
 
@@ -30,7 +31,10 @@ _PERIOD = [
 
 
 def _procedure(query) -> str:
-    return (query.get("procedure") or "").strip()[:64]
+    code = (query.get("procedure") or "").strip()[:64]
+    if "\x00" in code:  # PostgreSQL refuses NUL in text: a clear 400, not a 500 mid-stream
+        raise InvalidInput("Mã thủ tục không hợp lệ.", fields={"procedure": ["Không được chứa ký tự NUL."]})
+    return code
 
 
 class EventLogView(APIView):

@@ -41,6 +41,8 @@ def _procedure(query) -> Procedure:
     code = (query.get("procedure") or "").strip()
     if not code:
         raise InvalidInput("Thiếu tham số procedure.", fields={"procedure": ["Bắt buộc (mã thủ tục)."]})
+    if "\x00" in code or len(code) > 32:  # PostgreSQL refuses NUL in text; codes are short
+        raise NotFound("Không tìm thấy thủ tục.", code="procedure_not_found")
     procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
     if procedure is None or procedure.current_version is None:
         raise NotFound("Không tìm thấy thủ tục.", code="procedure_not_found")
