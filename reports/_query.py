@@ -37,8 +37,8 @@ def without_jit(selector):
 
     @functools.wraps(selector)
     def wrapper(*args, **kwargs):
-        if connection.vendor != "postgresql":
-            return selector(*args, **kwargs)
+        if connection.vendor != "postgresql" or getattr(connection, "onestop_jit_off", False):
+            return selector(*args, **kwargs)  # (already off inside ``reports.limits.report_time_limit``)
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")

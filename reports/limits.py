@@ -38,8 +38,16 @@ def report_time_limit(seconds: float | None = None):
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(seconds * 1000)}"])
-            yield
+                # JIT off in the same statement: ``without_jit`` then has nothing left to set.
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
+                    [f"{int(seconds * 1000)}"],
+                )
+            connection.onestop_jit_off = True
+            try:
+                yield
+            finally:
+                connection.onestop_jit_off = False
     except OperationalError as exc:
         if not _is_cancel(exc):
             raise
