@@ -58,6 +58,14 @@ def _closed_breakers():
     broker_breaker.reset()
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that drives the browser needs Chromium: mark it, so CI's ONESTOP_REQUIRE_SERVICES
+    turns a skip for a missing browser into a failure."""
+    for item in items:
+        if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 # --- ONESTOP_REQUIRE_SERVICES: in a mode that has the services, a test that needs them must not skip.
 # CI sets it (.ci/run); a developer without PostgreSQL or Redis leaves it unset and sees the skips.
 REQUIRABLE_SERVICES = {
