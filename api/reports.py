@@ -72,6 +72,15 @@ def _int(query, name: str, *, required: bool) -> int | None:
         raise InvalidInput(f"{name} phải là số nguyên.", fields={name: ["Số nguyên."]}) from None
 
 
+def procedure_code(query) -> str:
+    """The ``procedure`` parameter as a code ("" when absent). A NUL byte is refused with a 400:
+    PostgreSQL refuses it in text, so it would otherwise be a 500 (or break a streamed answer)."""
+    code = (query.get("procedure") or "").strip()[:64]
+    if "\x00" in code:
+        raise InvalidInput("Mã thủ tục không hợp lệ.", fields={"procedure": ["Không được chứa ký tự NUL."]})
+    return code
+
+
 def parse_period(query) -> Period:
     """``from``/``to`` (local dates, both included) or ``period`` + ``year`` (+ ``number``)."""
     tz = timezone.get_default_timezone()

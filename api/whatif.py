@@ -22,7 +22,7 @@ from reports.whatif_query import what_if_report
 from workflows import deadlines
 from workflows.permissions import Action, can, report_agency_ids
 
-from .reports import PERIOD_PARAMETERS, _int, parse_period
+from .reports import PERIOD_PARAMETERS, _int, parse_period, procedure_code
 from .schema import ERROR_RESPONSES
 
 MAX_VALUE = 10_000
@@ -38,11 +38,9 @@ class WhatIfQuery:
 
 
 def _procedure(query) -> Procedure:
-    code = (query.get("procedure") or "").strip()
+    code = procedure_code(query)
     if not code:
         raise InvalidInput("Thiếu tham số procedure.", fields={"procedure": ["Bắt buộc (mã thủ tục)."]})
-    if "\x00" in code or len(code) > 32:  # PostgreSQL refuses NUL in text; codes are short
-        raise NotFound("Không tìm thấy thủ tục.", code="procedure_not_found")
     procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
     if procedure is None or procedure.current_version is None:
         raise NotFound("Không tìm thấy thủ tục.", code="procedure_not_found")

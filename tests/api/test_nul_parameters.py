@@ -7,7 +7,7 @@ import pytest
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/api/v1/reports/what-if/?value=3&procedure=%00", 404),
+        ("/api/v1/reports/what-if/?value=3&procedure=%00", 400),
         ("/api/v1/reports/event-log/?from=2026-01-01&to=2026-01-31&format=xes&procedure=%00", 400),
         ("/api/v1/reports/conformance/?from=2026-01-01&to=2026-01-31&procedure=1.0%00", 400),
     ],
