@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from onestop.log_config import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ONESTOP_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -270,12 +272,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# One console handler on the root; lookup keys masked in every handler (onestop/log_config.py).
+LOGGING = logging_config(env.str("LOG_LEVEL", default="INFO"))
 
 # HTTPS in production (`manage.py check --deploy` passes with no warning on these defaults).
 # Behind a TLS-terminating proxy, set ONESTOP_BEHIND_TLS_PROXY=true so a request the proxy marks
@@ -379,34 +377,6 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "api.parsers.FormParser",
     "api.parsers.MultiPartParser",
 ]
-# Lookup keys never reach a log: every handler masks "key=…" (core/logmask.py), including the
-# development server's request lines; gunicorn's access log does the same (gunicorn.conf.py).
-LOGGING["filters"] = {"mask_secrets": {"()": "core.logmask.MaskSecretsFilter"}}
-LOGGING["handlers"]["console"]["filters"] = ["mask_secrets"]
-LOGGING["formatters"] = {
-    "django.server": {
-        "()": "django.utils.log.ServerFormatter",
-        "format": "[{server_time}] {message}",
-        "style": "{",
-    }
-}
-LOGGING["handlers"]["django.server"] = {
-    "class": "logging.StreamHandler",
-    "formatter": "django.server",
-    "filters": ["mask_secrets"],
-}
-# Django's own defaults put an unmasked console handler (DEBUG) and the admins' e-mail on "django";
-# here its records go to the root's masked console only once, and the e-mail is masked too.
-LOGGING["filters"]["require_debug_false"] = {"()": "django.utils.log.RequireDebugFalse"}
-LOGGING["handlers"]["mail_admins"] = {
-    "class": "django.utils.log.AdminEmailHandler",
-    "filters": ["require_debug_false", "mask_secrets"],
-    "level": "ERROR",
-}
-LOGGING["loggers"] = {
-    "django": {"handlers": ["mail_admins"], "level": "INFO"},
-    "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-}
 # Every operation that reads a body documents the 413 of the body limit (api/schema.py).
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
