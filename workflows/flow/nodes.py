@@ -226,6 +226,15 @@ class StepHandleActivation(HandleActivation):
             link(task, prev_activation.task)
         return [cls(task) for task in tasks]
 
+    @Activation.status.transition(source=STATUS.STARTED, target=STATUS.DONE)
+    def complete(self):
+        """As stock, but the UPDATE writes the four columns finishing a step changes (``run``
+        set ``started``, the service the owner), not all twenty of viewflow's task."""
+        assert connection.in_atomic_block
+        self.task.finished = now()
+        self.task.save(update_fields=["status", "started", "finished", "owner"])
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
 
 class StepHandle(flow.Handle):
     activation_class = StepHandleActivation
