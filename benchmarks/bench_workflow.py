@@ -72,7 +72,7 @@ def setup_fixtures(run: str = ""):
     from workflows.models import StaffProfile
 
     suffix = f"-{run}" if run else ""
-    agency = AgencyFactory(code=f"000.00.99.B99{suffix}")
+    agency = AgencyFactory(code=f"B{run}" if run else "000.00.99.B99")  # 13 characters at most
     field = FieldFactory(code=f"BENCH{suffix}")
     procedure = make_procedure(code=f"BENCH-W{suffix}", agency=agency, field=field, steps=STEPS)
     baseline = make_procedure(code=f"BENCH-B{suffix}", agency=agency, field=field, steps=STEPS)
