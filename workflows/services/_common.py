@@ -93,7 +93,7 @@ def _lock_task(task: DossierTask | int) -> DossierTask:
     Withdrawal and a decision that cuts a stage short hold the dossier row and then update task
     rows; locking a task before its dossier here would let two officers deadlock each other.
     Two narrow reads rather than one seven-table join: PostgreSQL plans a join of seven tables
-    in about three times the time it plans these two (README "Benchmark").
+    in more than twice the time it plans these two (README "Benchmark").
     """
     pk = task.pk if isinstance(task, DossierTask) else task
     dossier_id = DossierTask.objects.filter(pk=pk).values("dossier_id")
