@@ -1,30 +1,47 @@
-"""Throughput of registrations and task completions against plain ORM inserts, in the same run.
+"""Registrations and task completions through the services against a baseline transaction writing
+the same rows, in the same run.
 
+    .venv/bin/python benchmarks/bench_workflow.py                       # throw-away test database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop .venv/bin/python benchmarks/bench_workflow.py
-    .venv/bin/python benchmarks/bench_workflow.py --count 300 --processes 1,2,4
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench_1m \\
+        .venv/bin/python benchmarks/bench_workflow.py --in-place --count 600 --processes 1,2
 
-Runs on the configured database server in a throw-away test database (``test_<name>``, created,
-migrated and dropped), so it never touches real data. For each number of worker processes it
-measures:
+By default it runs on the configured database server in a throw-away test database
+(``test_<name>``, created, migrated and dropped), so it never touches real data. ``--in-place``
+runs in the configured database itself, to measure at the size of a seeded province (``manage.py
+seed_bench``): only a benchmark database is accepted (``core/benchdb.py``), and the run adds its
+own agency, procedure, two officers and the dossiers it registers (the audit trail is append-only,
+so they stay).
 
-- baseline: one transaction with three plain ORM inserts (a dossier, a task, an event), the floor
-  any registration pays;
-- register: ``services.dossier_register`` (code, due date, process, first stage's task, event);
+For each number of worker processes it measures:
+
+- register: ``services.dossier_register`` (code, due date, process, first stage's task, event,
+  the applicant's notification row);
 - complete: ``services.task_complete`` approving stage 1, which opens stage 2 (join, route, split);
 - finish: ``services.task_complete`` approving stage 2, which ends processing (result ready, the
-  process ends, the applicant's notification rows are written);
+  process ends, the applicant's notification row is written);
+- and the baselines: one transaction writing the same rows as a registration (the code sequence,
+  viewflow's process, its three tasks and their links, the dossier, its task, the event, the
+  notification) and as a completion (the finished task and viewflow task updated, viewflow's
+  join, gateway and next step inserted with their links, the next task, the dossier updated, the
+  event), each table with one plain ORM statement and no business logic: the floor any
+  implementation writing these rows pays on this server at this moment.
 
-and prints operations per second, the median latency, queries per operation (counted on a separate
-sample) and the ratio against the baseline. Timings are informative only; no test depends on them.
+and prints operations per second, the median latency, the client's CPU time per operation (less
+sensitive than the wall clock to a shared machine's other load), queries per operation (counted on
+a separate sample) and the ratio service / baseline (operations per second). Timings are
+informative only; no test depends on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import multiprocessing
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,25 +64,29 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 APPLICANT = {"name": "Nguyễn Văn An", "id_number": "001090012345", "phone": "0912345678"}
+STEPS = [{"name": "Thẩm định", "budget_hours": 8}, {"name": "Phê duyệt", "budget_hours": 4}]
 
 
-def setup_fixtures():
-    from tests.factories import AgencyFactory, make_procedure
+def setup_fixtures(run: str = ""):
+    """The procedure measured, the baseline's own procedure, a reception officer and a specialist.
+
+    ``run`` makes the codes and user names unique when the database is not a fresh one."""
+    from tests.factories import AgencyFactory, FieldFactory, make_procedure
     from workflows.models import StaffProfile
 
-    agency = AgencyFactory(code="000.00.99.B99")
-    procedure = make_procedure(
-        agency=agency,
-        steps=[{"name": "Thẩm định", "budget_hours": 8}, {"name": "Phê duyệt", "budget_hours": 4}],
-    )
+    suffix = f"-{run}" if run else ""
+    agency = AgencyFactory(code=f"B{run}" if run else "000.00.99.B99")  # 13 characters at most
+    field = FieldFactory(code=f"BENCH{suffix}")
+    procedure = make_procedure(code=f"BENCH-W{suffix}", agency=agency, field=field, steps=STEPS)
+    baseline = make_procedure(code=f"BENCH-B{suffix}", agency=agency, field=field, steps=STEPS)
     User = get_user_model()
     users = {}
     for role in ("reception", "specialist"):
-        user = User.objects.create_user(username=f"bench-{role}", password="x")
+        user = User.objects.create_user(username=f"bench-{role}{suffix}", password="x")
         StaffProfile.objects.create(user=user, agency=agency)
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         users[role] = user
-    return procedure.pk, users["reception"].pk, users["specialist"].pk
+    return procedure.pk, baseline.pk, users["reception"].pk, users["specialist"].pk
 
 
 def _user(pk):
@@ -76,39 +97,153 @@ def _user(pk):
     return user
 
 
-def op_baseline(procedure_pk, n):
-    from procedures.models import Procedure, Step
-    from workflows.models import Dossier, DossierEvent, DossierTask
+_baseline_contexts: dict[int, tuple] = {}
 
-    procedure = Procedure.objects.select_related("current_version").get(pk=procedure_pk)
-    step = Step.objects.filter(version=procedure.current_version).first()
-    now = timezone.now()
+
+def _baseline_context(procedure_pk):
+    """The baseline's procedure and steps, read once (the services cache a version's steps too)."""
+    from procedures.models import Procedure, Step
+
+    if procedure_pk not in _baseline_contexts:
+        procedure = Procedure.objects.select_related("current_version", "receiving_agency").get(
+            pk=procedure_pk
+        )
+        steps = list(Step.objects.filter(version=procedure.current_version).order_by("order"))
+        _baseline_contexts[procedure_pk] = procedure, steps
+    return _baseline_contexts[procedure_pk]
+
+
+def op_baseline_register(procedure_pk, n):
+    """The rows of a registration, written plainly (see the module's docstring)."""
+    from viewflow.workflow.models import Process, Task
+
+    from notifications.models import Notification
+    from workflows.flows import DossierFlow
+    from workflows.models import Dossier, DossierEvent, DossierTask
+    from workflows.services.intake import _next_sequence
+
+    procedure, steps = _baseline_context(procedure_pk)
+    Link = Task.previous.through
     latencies = []
-    for i in range(n):
+    for _ in range(n):
         started = time.perf_counter()
+        now = timezone.now()
         with transaction.atomic():
+            number = _next_sequence(procedure.receiving_agency_id, now.date())
+            process = Process.objects.create(flow_class=DossierFlow, status="STARTED", created=now)
+            start, split, step = Task.objects.bulk_create(
+                [
+                    Task(process=process, flow_task=node, flow_task_type=node.task_type, status=status)
+                    for node, status in (
+                        (DossierFlow.receive, "DONE"),
+                        (DossierFlow.what_next, "DONE"),
+                        (DossierFlow.process_step, "NEW"),
+                    )
+                ]
+            )
+            Link.objects.bulk_create(
+                [
+                    Link(from_task_id=split.pk, to_task_id=start.pk),
+                    Link(from_task_id=step.pk, to_task_id=split.pk),
+                ]
+            )
             dossier = Dossier.objects.create(
-                code=f"BASE-{os.getpid()}-{i}-{time.monotonic_ns()}",
+                code=f"BASE-{procedure.receiving_agency.code}-{now:%y%m%d}-{number:04d}",
                 procedure=procedure,
                 version=procedure.current_version,
-                receiving_agency_id=procedure.receiving_agency_id,
-                applicant_name="A",
-                applicant_id_number="001090012345",
+                receiving_agency=procedure.receiving_agency,
+                process=process,
+                applicant_name=APPLICANT["name"],
+                applicant_id_number=APPLICANT["id_number"],
+                applicant_phone=APPLICANT["phone"],
                 channel="online",
                 status="processing",
+                stage_count=2,
                 received_at=now,
                 due_at=now,
+                original_due_at=now,
+                lookup_key_hash="0" * 64,
             )
             task = DossierTask.objects.create(
                 dossier=dossier,
-                step=step,
+                flow_task=step,
+                step=steps[0],
                 stage=0,
-                agency_id=step.agency_id,
-                role=step.role,
+                agency_id=steps[0].agency_id,
+                role=steps[0].role,
                 created_at=now,
                 due_at=now,
             )
-            DossierEvent.objects.create(dossier=dossier, at=now, action="registered", task=task)
+            DossierEvent.objects.create(
+                dossier=dossier, at=now, action="registered", to_status="processing", task=task, data={}
+            )
+            Notification.objects.create(
+                kind="received",
+                channel="sms",
+                address=APPLICANT["phone"],
+                recipient_key=f"addr:{APPLICANT['phone']}",
+                dossier=dossier,
+                dedupe_key=f"dossier:{dossier.pk}:received",
+                payload={"dossier_code": dossier.code},
+                created_at=now,
+                next_attempt_at=now,
+            )
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def op_baseline_complete(procedure_pk, rows):
+    """The rows of a completion that opens the next stage, written plainly."""
+    from viewflow.workflow.models import Task
+
+    from workflows.flows import DossierFlow
+    from workflows.models import Dossier, DossierEvent, DossierTask
+
+    procedure, steps = _baseline_context(procedure_pk)
+    Link = Task.previous.through
+    latencies = []
+    for task_pk, dossier_pk, flow_task_pk, process_pk in rows:
+        started = time.perf_counter()
+        now = timezone.now()
+        with transaction.atomic():
+            DossierTask.objects.filter(pk=task_pk).update(status="done", finished_at=now, decision="approve")
+            Task.objects.filter(pk=flow_task_pk).update(status="DONE", started=now, finished=now)
+            join, split, step = Task.objects.bulk_create(
+                [
+                    Task(process_id=process_pk, flow_task=node, flow_task_type=node.task_type, status=status)
+                    for node, status in (
+                        (DossierFlow.all_steps_decided, "DONE"),
+                        (DossierFlow.what_next, "DONE"),
+                        (DossierFlow.process_step, "NEW"),
+                    )
+                ]
+            )
+            Link.objects.bulk_create(
+                [
+                    Link(from_task_id=join.pk, to_task_id=flow_task_pk),
+                    Link(from_task_id=split.pk, to_task_id=join.pk),
+                    Link(from_task_id=step.pk, to_task_id=split.pk),
+                ]
+            )
+            DossierTask.objects.create(
+                dossier_id=dossier_pk,
+                flow_task=step,
+                step=steps[1],
+                stage=1,
+                agency_id=steps[1].agency_id,
+                role=steps[1].role,
+                created_at=now,
+                due_at=now,
+            )
+            Dossier.objects.filter(pk=dossier_pk).update(current_stage=1, updated_at=now)
+            DossierEvent.objects.create(
+                dossier_id=dossier_pk,
+                at=now,
+                action="approved",
+                to_status="processing",
+                task_id=task_pk,
+                data={},
+            )
         latencies.append(time.perf_counter() - started)
     return latencies
 
@@ -139,38 +274,61 @@ def op_complete(task_pks, specialist_pk):
     return latencies
 
 
+OPERATIONS = {
+    "baseline_register": op_baseline_register,
+    "baseline_complete": op_baseline_complete,
+    "register": op_register,
+    "complete": op_complete,
+}
+
+
 def _worker(args):
+    """(latencies, this process's CPU seconds for them)."""
     name, payload = args
     connections.close_all()
     try:
-        if name == "baseline":
-            return op_baseline(*payload)
-        if name == "register":
-            return op_register(*payload)
-        return op_complete(*payload)
+        cpu = time.process_time()
+        latencies = OPERATIONS[name](*payload)
+        return latencies, time.process_time() - cpu
     finally:
         connections.close_all()
 
 
 def run_parallel(name, payloads):
-    """Run one payload per process (fork) and return (wall seconds, all latencies)."""
+    """Run one payload per process (fork): (operations per second, all latencies, client CPU
+    milliseconds per operation). The CPU figure depends less on the machine's other load."""
     connections.close_all()
     started = time.perf_counter()
     if len(payloads) == 1:
-        latencies = _worker((name, payloads[0]))
+        parts = [_worker((name, payloads[0]))]
     else:
         with multiprocessing.get_context("fork").Pool(len(payloads)) as pool:
-            latencies = [x for part in pool.map(_worker, [(name, p) for p in payloads]) for x in part]
-    return time.perf_counter() - started, latencies
+            parts = pool.map(_worker, [(name, p) for p in payloads])
+    wall = time.perf_counter() - started
+    latencies = [x for part, _ in parts for x in part]
+    cpu = sum(seconds for _, seconds in parts)
+    return len(latencies) / wall, latencies, cpu * 1000 / max(len(latencies), 1)
 
 
-def open_stage_one_tasks(stage=0):
+def open_tasks(procedure_pk, stage=0):
     from workflows.models import DossierTask
 
     return list(
-        DossierTask.objects.filter(status="open", stage=stage, flow_task__isnull=False)
+        DossierTask.objects.filter(
+            dossier__procedure_id=procedure_pk, status="open", stage=stage, flow_task__isnull=False
+        )
         .order_by("id")
         .values_list("pk", flat=True)
+    )
+
+
+def open_baseline_rows(procedure_pk):
+    from workflows.models import DossierTask
+
+    return list(
+        DossierTask.objects.filter(dossier__procedure_id=procedure_pk, status="open", stage=0)
+        .order_by("id")
+        .values_list("pk", "dossier_id", "flow_task_id", "flow_task__process_id")
     )
 
 
@@ -180,70 +338,114 @@ def count_queries(call) -> int:
     return len(queries)
 
 
+def split(items, processes):
+    return [items[i::processes] for i in range(processes)]
+
+
+def measure(processes, per, procedure_pk, baseline_pk, reception_pk, specialist_pk):
+    """One round at ``processes`` workers: [(operation, ops/s, latencies, CPU ms/op, baseline ops/s)]."""
+    base_reg = run_parallel("baseline_register", [(baseline_pk, per)] * processes)
+    reg = run_parallel("register", [(procedure_pk, reception_pk, per)] * processes)
+    rows = open_baseline_rows(baseline_pk)[: per * processes]
+    base_done = run_parallel("baseline_complete", [(baseline_pk, chunk) for chunk in split(rows, processes)])
+    tasks = open_tasks(procedure_pk)[: per * processes]
+    done = run_parallel("complete", [(chunk, specialist_pk) for chunk in split(tasks, processes)])
+    tasks = open_tasks(procedure_pk, 1)[: per * processes]
+    finish = run_parallel("complete", [(chunk, specialist_pk) for chunk in split(tasks, processes)])
+    return [
+        ("baseline register", *base_reg, base_reg[0]),
+        ("register", *reg, base_reg[0]),
+        ("baseline complete", *base_done, base_done[0]),
+        ("complete", *done, base_done[0]),
+        ("finish", *finish, base_done[0]),
+    ]
+
+
+def count_all(procedure_pk, baseline_pk, reception_pk, specialist_pk) -> dict[str, int]:
+    """Queries per operation, counted once on a warm connection (BEGIN and COMMIT included)."""
+    from procedures.models import Procedure
+    from workflows import services
+
+    procedure = Procedure.objects.select_related("receiving_agency").get(pk=procedure_pk)
+    reception, specialist = _user(reception_pk), _user(specialist_pk)
+
+    def register():
+        services.dossier_register(procedure=procedure, applicant=APPLICANT, channel="online", by=reception)
+
+    op_baseline_register(baseline_pk, 1)
+    register()
+    counts = {
+        "baseline register": count_queries(lambda: op_baseline_register(baseline_pk, 1)),
+        "register": count_queries(register),
+    }
+    rows = open_baseline_rows(baseline_pk)
+    op_baseline_complete(baseline_pk, rows[:1])
+    counts["baseline complete"] = count_queries(lambda: op_baseline_complete(baseline_pk, rows[1:2]))
+    first, second = open_tasks(procedure_pk)[:2]
+    services.task_complete(task=first, by=specialist, decision="approve")
+    counts["complete"] = count_queries(
+        lambda: services.task_complete(task=second, by=specialist, decision="approve")
+    )
+    counts["finish"] = count_queries(
+        lambda: services.task_complete(task=open_tasks(procedure_pk, 1)[0], by=specialist, decision="approve")
+    )
+    counts["finish"] -= 1  # the lookup of the task id is not part of the operation
+    return counts
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--count", type=int, default=300, help="operations per measurement (default 300)")
-    parser.add_argument("--processes", default="1,2,4", help="worker process counts, comma-separated")
+    parser.add_argument(
+        "--processes", default="1,2", help="worker process counts, comma-separated (default 1,2)"
+    )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="run in the configured database (a benchmark database, e.g. seed_bench's) instead of a test one",
+    )
     args = parser.parse_args()
 
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if args.in_place:
+        from core.benchdb import is_bench_database
+
+        if not is_bench_database():
+            sys.exit(f"{old_name!r} is not a benchmark database (core/benchdb.py): refusing --in-place.")
+        run = dt.datetime.now().strftime("%y%m%d%H%M%S")
+    else:
+        if connection.vendor == "sqlite":  # a file, not memory: forked workers must share it
+            test_file = Path(tempfile.gettempdir()) / f"bench_workflow_{os.getpid()}.sqlite3"
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(test_file)
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        run = ""
     try:
-        procedure_pk, reception_pk, specialist_pk = setup_fixtures()
-        from procedures.models import Procedure
-        from workflows import services
+        from workflows.models import Dossier
 
-        # Queries per operation, counted once on a warm connection.
-        procedure = Procedure.objects.select_related("receiving_agency").get(pk=procedure_pk)
-        reception, specialist = _user(reception_pk), _user(specialist_pk)
-        op_baseline(procedure_pk, 1)
-        services.dossier_register(procedure=procedure, applicant=APPLICANT, channel="online", by=reception)
-        q_base = count_queries(lambda: op_baseline(procedure_pk, 1))
-        q_reg = count_queries(
-            lambda: services.dossier_register(
-                procedure=procedure, applicant=APPLICANT, channel="online", by=reception
-            )
-        )
-        q_done = count_queries(
-            lambda: services.task_complete(task=open_stage_one_tasks()[0], by=specialist, decision="approve")
-        )
-        q_done -= 1  # the lookup of the task id above is not part of the operation
-        q_finish = count_queries(
-            lambda: services.task_complete(task=open_stage_one_tasks(1)[0], by=specialist, decision="approve")
-        )
-        q_finish -= 1
-
+        existing = Dossier.objects.count()
+        pks = setup_fixtures(run)
+        counts = count_all(*pks)
         print(
-            f"database: {connection.vendor} ({old_name}), {os.cpu_count()} CPUs, {args.count} operations each"
+            f"database: {connection.vendor} ({connection.settings_dict['NAME']}, {existing:,} dossiers),"
+            f" {os.cpu_count()} CPUs, {args.count} operations each"
         )
         print(
-            f"queries per operation: baseline {q_base}, register {q_reg}, complete {q_done},"
-            f" finish {q_finish}"
+            f"{'processes':>9} {'operation':<18} {'ops/s':>8} {'median ms':>10} {'cpu ms/op':>10}"
+            f" {'queries':>8} {'vs baseline':>12}"
         )
-        print(f"{'processes':>9} {'operation':<10} {'ops/s':>8} {'median ms':>10} {'vs baseline':>12}")
         for processes in [int(p) for p in args.processes.split(",")]:
-            per = args.count // processes
-            wall, lat = run_parallel("baseline", [(procedure_pk, per)] * processes)
-            base_rate = per * processes / wall
-            rows = [("baseline", base_rate, lat)]
-            wall, lat = run_parallel("register", [(procedure_pk, reception_pk, per)] * processes)
-            rows.append(("register", per * processes / wall, lat))
-            tasks = open_stage_one_tasks()[: per * processes]
-            chunks = [(tasks[i::processes], specialist_pk) for i in range(processes)]
-            wall, lat = run_parallel("complete", chunks)
-            rows.append(("complete", len(tasks) / wall, lat))
-            tasks = open_stage_one_tasks(1)[: per * processes]
-            chunks = [(tasks[i::processes], specialist_pk) for i in range(processes)]
-            wall, lat = run_parallel("complete", chunks)
-            rows.append(("finish", len(tasks) / wall, lat))
-            for name, rate, latencies in rows:
+            for name, rate, latencies, cpu, base in measure(processes, args.count // processes, *pks):
                 median = statistics.median(latencies) * 1000
-                print(f"{processes:>9} {name:<10} {rate:>8.1f} {median:>10.2f} {base_rate / rate:>11.1f}x")
+                print(
+                    f"{processes:>9} {name:<18} {rate:>8.1f} {median:>10.2f} {cpu:>10.2f}"
+                    f" {counts[name]:>8} {rate / base:>11.2f}×"
+                )
     finally:
         connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.in_place:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         print(f"purged {purge_bench_queue()} queued deliveries of this run ({BENCH_QUEUE})")
 
 

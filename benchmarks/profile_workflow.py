@@ -43,7 +43,7 @@ def main():
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        procedure_pk, reception_pk, specialist_pk = bench.setup_fixtures()
+        procedure_pk, _baseline_pk, reception_pk, specialist_pk = bench.setup_fixtures()
         from procedures.models import Procedure
         from workflows import services
 
@@ -57,7 +57,7 @@ def main():
 
         for _ in range(3):
             register()
-        tasks = iter(bench.open_stage_one_tasks())
+        tasks = iter(bench.open_tasks(procedure_pk))
         services.task_complete(task=next(tasks), by=specialist, decision="approve")
         show("register", register)
         task = next(tasks)
@@ -69,7 +69,7 @@ def main():
                 "complete",
                 lambda: [
                     services.task_complete(task=pk, by=specialist, decision="approve")
-                    for pk in bench.open_stage_one_tasks()[: args.count]
+                    for pk in bench.open_tasks(procedure_pk)[: args.count]
                 ],
             ),
         ):

@@ -15,9 +15,9 @@ from workflows import services
 from workflows.models import DossierTask
 
 # Queries per operation, BEGIN and COMMIT included (both backends log them).
-# Registration: version in force, code, process, 3 viewflow tasks, their links, dossier, task,
-# event, outbox.
-REGISTER = 13
+# Registration: version in force, code, process, viewflow's start and gateway tasks (one INSERT),
+# its step task, their links, dossier, task, event, outbox.
+REGISTER = 12
 # Completion opening the next stage: dossier lock, then task lock (in that order, as every path
 # locks them, so two officers cannot deadlock), task, process lock, viewflow's step, join, gateway
 # and new step, their links, our new task, dossier, event.

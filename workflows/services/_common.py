@@ -92,21 +92,26 @@ def _lock_task(task: DossierTask | int) -> DossierTask:
 
     Withdrawal and a decision that cuts a stage short hold the dossier row and then update task
     rows; locking a task before its dossier here would let two officers deadlock each other.
+    Two narrow reads rather than one seven-table join: PostgreSQL plans a join of seven tables
+    in more than twice the time it plans these two (README "Benchmark").
     """
     pk = task.pk if isinstance(task, DossierTask) else task
     dossier_id = DossierTask.objects.filter(pk=pk).values("dossier_id")
-    if not Dossier.objects.select_for_update(of=("self",)).filter(pk__in=Subquery(dossier_id)).exists():
-        raise NotFound("Không tìm thấy bước xử lý.")
     try:
-        return (
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("version", "procedure", "receiving_agency")
+            .get(pk=Subquery(dossier_id))
+        )
+        locked = (
             DossierTask.objects.select_for_update(of=("self",))
-            .select_related(
-                "dossier__version", "dossier__procedure", "dossier__receiving_agency", "flow_task__process"
-            )
+            .select_related("flow_task__process")
             .get(pk=pk)
         )
-    except DossierTask.DoesNotExist as exc:
+    except (Dossier.DoesNotExist, DossierTask.DoesNotExist) as exc:
         raise NotFound("Không tìm thấy bước xử lý.") from exc
+    locked.dossier = dossier
+    return locked
 
 
 def _forget_deadline_warnings(dossier: Dossier) -> None:
