@@ -1,9 +1,11 @@
 """The sweep as it was before its notifications were written in SQL: the reference they are compared with.
 
 Rows were built in Python, one task or dossier at a time, with recipients looked up in bulk per
-role (``staff_by_agency``, ``supervisors``), and inserted with ON CONFLICT DO NOTHING. The claims are
-the sweep's own (unchanged). Kept verbatim so that tests/notifications/test_sweep_equivalence.py can
-check, on random data, that the set-based sweep writes exactly the same notifications.
+role (``staff_by_agency``, ``supervisors``), and inserted by ``store_notifications`` (500 rows per
+INSERT, each new e-mail queued after the commit). The claims are the sweep's own (unchanged). Kept
+verbatim so that tests/notifications/test_sweep_equivalence.py can check, on random data, that the
+set-based sweep writes exactly the same notifications, and benchmarks/bench_sweep.py can time the
+two in the same run.
 """
 
 import datetime as dt
@@ -19,6 +21,7 @@ from django.utils import timezone
 from core.roles import Role
 from notifications.clock import working_threshold
 from notifications.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
+from notifications.outbox import store_notifications
 from notifications.sweep import _KINDS, _claim
 from workflows.models import Dossier, DossierTask
 
@@ -220,6 +223,6 @@ def reference_sweep(*, as_of: dt.datetime, due_soon_hours: float) -> None:
                         rows = _task_notifications(kind=kind, ids=ids, now=now)
                     else:
                         rows = _dossier_notifications(kind=kind, ids=ids, now=now)
-                    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+                    store_notifications(rows)
             if len(ids) < batch:
                 break
