@@ -193,3 +193,13 @@ def test_a_broker_failure_stops_the_hand_over_and_leaves_the_rows_pending(caplog
     assert delay.call_count == 1
     assert "1200 notifications not queued; deliver_pending will retry them" in caplog.text
     outbox.broker_breaker.succeeded()
+
+
+def test_an_sqlite_without_returning_is_refused_by_the_system_check():
+    from notifications.checks import sqlite_returning
+
+    sqlite = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+    postgres = {"default": {"ENGINE": "django.db.backends.postgresql"}}
+    assert [e.id for e in sqlite_returning((3, 34, 1), sqlite)] == ["notifications.E001"]
+    assert sqlite_returning((3, 35, 0), sqlite) == []
+    assert sqlite_returning((3, 34, 1), postgres) == []
