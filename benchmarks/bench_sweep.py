@@ -280,7 +280,13 @@ def measure(gap: int, args) -> list[dict]:
         f" tasks overdue, {result.tasks_due_soon:,} due soon, {result.dossiers_overdue:,} dossiers overdue,"
         f" {result.dossiers_due_soon:,} due soon; {result.notifications:,} notifications"
     )
-    common = {"gap_s": gap, "tasks": args.tasks, "crossing": crossing, "notifications": result.notifications}
+    common = {
+        "benchmark": "sweep",
+        "gap_s": gap,
+        "tasks": args.tasks,
+        "crossing": crossing,
+        "notifications": result.notifications,
+    }
     for case, seconds, n_queries, n_messages in (
         ("baseline: count(*) of open tasks due", count_s, 1, 0),
         (f"baseline: INSERT of {result.notifications:,} rows", insert_s, 1, 0),
