@@ -38,7 +38,7 @@ class SweepResult:
     tasks_due_soon: int = 0
     dossiers_overdue: int = 0
     dossiers_due_soon: int = 0
-    notifications: int = 0
+    notifications: int = 0  # rows written (a duplicate of an existing row is not counted)
 
     def as_dict(self) -> dict:
         return asdict(self)
