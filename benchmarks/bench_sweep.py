@@ -92,12 +92,13 @@ def statements(fn) -> int:
     counted (the savepoints are the sweep's BEGIN and COMMIT at the top level), nor the calendar,
     read once and then cached (in Redis in production)."""
     working_threshold(as_of=AS_OF, working_hours=settings.ONESTOP_DUE_SOON_HOURS)
-    try:
-        with CaptureQueriesContext(connection) as captured, transaction.atomic():
-            fn()
-            raise Rollback
-    except Rollback:
-        pass
+    with CaptureQueriesContext(connection) as captured:  # an exception through it drops its end
+        try:
+            with transaction.atomic():
+                fn()
+                raise Rollback
+        except Rollback:
+            pass
     vacuum()
     control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
     return sum(1 for q in captured.captured_queries if not q["sql"].startswith(control))
