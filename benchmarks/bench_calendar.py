@@ -1,6 +1,6 @@
 """Calls per second of the working-time clock, against a naive day-by-day walk in the same run.
 
-    .venv/bin/python benchmarks/bench_calendar.py [--calls 1000000] [--baseline-calls 20000]
+    .venv/bin/python benchmarks/bench_calendar.py [--calls 1000000] [--baseline-calls 20000] [--json]
 
 Starts are random minutes of 2026 on the real Vietnamese calendar (holidays package, no
 overrides, no database); durations are up to 60 working days (or 90 calendar days), intervals up
@@ -11,6 +11,7 @@ are checked to agree on the baseline's inputs before anything is timed.
 import argparse
 import datetime as dt
 import functools
+import json
 import os
 import random
 import sys
@@ -72,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--baseline-calls", type=int, default=20_000)
+    parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args()
 
     began = time.perf_counter()
@@ -101,6 +103,7 @@ def main() -> None:
         ("working_hours_between", working_hours_between, naive_between, ends),
     ]
     print(f"\n{'function':<24}{'calls':>11}{'seconds':>9}{'calls/s':>12}{'naive calls/s':>15}{'ratio':>8}")
+    rows = []
     for name, fast, naive, second in cases:
         fast_rate = rate(functools.partial(fast, calendar=calendar), starts, second, passes)
         naive_rate = rate(functools.partial(naive, calendar=calendar), starts[:nb], second[:nb], 1)
@@ -108,6 +111,19 @@ def main() -> None:
             f"{name:<24}{calls:>11,}{calls / fast_rate:>9.2f}{fast_rate:>12,.0f}"
             f"{naive_rate:>15,.0f}{fast_rate / naive_rate:>7.0f}x"
         )
+        rows.append(
+            {
+                "benchmark": "calendar",
+                "case": name,
+                "calls": calls,
+                "calls_per_s": fast_rate,
+                "baseline": "naive day-by-day walk",
+                "baseline_calls_per_s": naive_rate,
+                "ratio": fast_rate / naive_rate,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows))
 
 
 if __name__ == "__main__":

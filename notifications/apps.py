@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from workflows.signals import dossier_transition_recorded
 
+        from . import checks  # noqa: F401 - registers the SQLite version check
         from .receivers import notify_citizen
 
         dossier_transition_recorded.connect(notify_citizen, dispatch_uid="notifications.notify_citizen")

@@ -65,6 +65,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # notification_inbox (recipient, channel, -created_at) serves it
     )
     address = models.CharField(_("địa chỉ nhận (email / điện thoại)"), max_length=254, blank=True)
     # "user:<id>" or "addr:<address>": one non-null column for the unique constraint.
@@ -77,6 +78,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # notification_dossier_kind (dossier, kind) serves it
     )
     task = models.ForeignKey(
         DossierTask,

@@ -1,12 +1,20 @@
-"""The delivery queue: the Celery task that delivers one notification, and handing ids to it."""
+"""The outbox: notification rows written in the caller's transaction, then handed to Celery.
+
+``store_notifications`` inserts rows built in Python (a transition's citizen notices) and queues
+the new deliverable ones once the transaction commits; the deadline sweep inserts its rows in SQL
+and hands their ids over in batches (``queue_delivery_batches``). The Celery task delivering one
+notification is here too.
+"""
 
 import logging
 from collections.abc import Iterable
 
 from celery import shared_task
+from django.db import connection, transaction
 
 from core.outage import broker_breaker
 from notifications.delivery import RETRY, deliver
+from notifications.models import Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +69,79 @@ def queue_deliveries(ids: Iterable[int]) -> None:
             broker_breaker.succeeded()
     if failed:
         logger.error("%s notifications not queued; deliver_pending will retry them", failed)
+
+
+# Ids per broker message from the sweep: a day's gap (thousands of e-mails) is a few messages.
+DELIVERY_BATCH = 500
+
+
+@shared_task(name="notifications.deliver_batch", acks_late=True, ignore_result=True)
+def deliver_batch(notification_ids: list[int]) -> int:
+    """Fan a batch out into one delivery task per notification, in a worker (each retries alone)."""
+    queue_deliveries(notification_ids)
+    return len(notification_ids)
+
+
+def queue_delivery_batches(ids: Iterable[int]) -> None:
+    """Hand ids to Celery in messages of ``DELIVERY_BATCH`` ids: what the sweep calls after its
+    commit, so that thousands of new e-mails cost it a few publishes, not one each. A broker error
+    is logged, not raised: the rows stay pending and ``deliver_pending`` catches up."""
+    ids = list(ids)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        chunk = ids[start : start + DELIVERY_BATCH]
+        if not broker_breaker.available():
+            logger.error("%s notifications not queued; deliver_pending will retry them", len(ids) - start)
+            return
+        try:
+            deliver_batch.delay(chunk)
+        except Exception as exc:  # noqa: BLE001 - after the commit nothing may raise; the rows stay pending
+            broker_breaker.failed(exc)
+            logger.error("%s notifications not queued; deliver_pending will retry them", len(ids) - start)
+            return
+        broker_breaker.succeeded()
+
+
+_INSERT_FIELDS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+_INSERT_BATCH = 500  # rows per statement: 16 columns each stays far below SQLite's variable limit
+
+
+def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id, channel``: the rows actually inserted.
+
+    Django's ``bulk_create(ignore_conflicts=True)`` returns no ids, which used to cost a read-back
+    query per call; RETURNING after DO NOTHING gives exactly the new rows (PostgreSQL, SQLite ≥ 3.35).
+    """
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+    row_sql = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+    inserted: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _INSERT_BATCH):
+            batch = rows[start : start + _INSERT_BATCH]
+            params = [
+                field.get_db_prep_save(field.pre_save(row, True), connection)
+                for row in batch
+                for field in _INSERT_FIELDS
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
+                "ON CONFLICT DO NOTHING RETURNING id, channel",
+                params,
+            )
+            inserted += cursor.fetchall()
+    return inserted
+
+
+def store_notifications(rows: list[Notification]) -> int:
+    """Insert ignoring duplicates, then queue the new deliverable ones once the transaction commits.
+
+    A duplicate (the same event offered again) is neither inserted nor queued again; a row whose
+    queueing was lost is picked up by ``deliver_pending``. Returns the number of rows handed to
+    the database.
+    """
+    if not rows:
+        return 0
+    ids = [pk for pk, channel in _insert_new(rows) if channel != NotificationChannel.IN_APP]
+    if ids:
+        transaction.on_commit(lambda: queue_deliveries(ids))
+    return len(rows)

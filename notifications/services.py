@@ -12,7 +12,7 @@ from notifications.models import (
     NotificationChannel,
     NotificationKind,
 )
-from notifications.sweep import store_notifications
+from notifications.outbox import store_notifications
 from workflows.models import Dossier
 
 

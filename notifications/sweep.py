@@ -1,27 +1,29 @@
 """The deadline sweep: set-based claims of what became due soon or overdue, and its notifications.
 
-Each kind is one ``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING id``
-over a partial index that holds only rows not yet warned about (migration 0002). The flag and the
-notifications are written in one transaction, so a sweep that dies halfway leaves the rows
-unflagged for the next one, and a row claimed by one sweep is invisible to a concurrent one (skip
-locked on PostgreSQL; SQLite serialises writers). The unique constraint on ``Notification`` is the
-backstop: inserts use ON CONFLICT DO NOTHING.
+Each batch of each kind is two statements, whatever the number of rows: a claim,
+``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING id`` over a partial
+index that holds only rows not yet warned about (migration 0002), and one ``INSERT … SELECT`` of
+every notification of the claimed rows, recipients joined in SQL (``sweep_rows``, ``recipients``).
+The flag and the notifications are written in one transaction, so a sweep that dies halfway
+leaves the rows unflagged for the next one, and a row claimed by one sweep is invisible to a
+concurrent one (skip locked on PostgreSQL; SQLite serialises writers). The unique constraint on
+``Notification`` is the backstop: the insert uses ON CONFLICT DO NOTHING. Delivery is not on the
+sweep's path: after the commit, the new e-mail rows' ids go to the broker in a few messages
+(``outbox.queue_delivery_batches``), and ``deliver_pending`` catches up whatever was lost.
 """
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.roles import Role
+from notifications import sweep_rows
 from notifications.clock import working_threshold
-from notifications.models import Notification, NotificationChannel, NotificationKind, NotificationStatus
-from notifications.outbox import queue_deliveries
-from notifications.recipients import staff_by_agency, supervisors
+from notifications.models import NotificationChannel
+from notifications.outbox import queue_delivery_batches
 from workflows import rules
 from workflows.models import Dossier, DossierTask, TaskStatus
 
@@ -36,7 +38,7 @@ class SweepResult:
     tasks_due_soon: int = 0
     dossiers_overdue: int = 0
     dossiers_due_soon: int = 0
-    notifications: int = 0
+    notifications: int = 0  # rows written (a duplicate of an existing row is not counted)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,198 +100,24 @@ def _claim(*, kind: str, as_of: dt.datetime, threshold: dt.datetime, limit: int)
         return [row[0] for row in cursor.fetchall()]
 
 
-def _staff_rows(
-    *,
-    kind: str,
-    user_ids: Iterable[tuple[int, str]],
-    dossier_id: int,
-    task_id: int | None,
-    dedupe_key: str,
-    payload: dict,
-    now: dt.datetime,
-) -> list[Notification]:
-    """One in-app row per user, plus an e-mail row for users with an address (if enabled)."""
-    rows: list[Notification] = []
-    seen: set[int] = set()
-    for user_id, email in user_ids:
-        if user_id in seen:
-            continue
-        seen.add(user_id)
-        common = {
-            "kind": kind,
-            "recipient_id": user_id,
-            "recipient_key": f"user:{user_id}",
-            "dossier_id": dossier_id,
-            "task_id": task_id,
-            "dedupe_key": dedupe_key,
-            "payload": payload,
-            "created_at": now,
-        }
-        rows.append(
-            Notification(
-                channel=NotificationChannel.IN_APP, status=NotificationStatus.SENT, sent_at=now, **common
-            )
-        )
-        if email and settings.ONESTOP_NOTIFY_STAFF_EMAIL:
-            rows.append(
-                Notification(channel=NotificationChannel.EMAIL, address=email, next_attempt_at=now, **common)
-            )
-    return rows
-
-
-def _task_notifications(*, kind: str, ids: list[int], now: dt.datetime) -> list[Notification]:
-    tasks = list(
-        DossierTask.objects.filter(id__in=ids).values(
-            "id",
-            "dossier_id",
-            "dossier__code",
-            "dossier__receiving_agency_id",
-            "agency_id",
-            "agency__name",
-            "step__name",
-            "role",
-            "owner_id",
-            "owner__email",
-            "due_at",
-        )
-    )
-    if kind == NotificationKind.TASK_OVERDUE:
-        heads = staff_by_agency(role=Role.HEAD, agency_ids={t["agency_id"] for t in tasks})
-        sup_by_agency, sup_everywhere = supervisors(
-            agency_ids={t["dossier__receiving_agency_id"] for t in tasks} | {t["agency_id"] for t in tasks}
-        )
-    else:
-        unclaimed_roles = {t["role"] for t in tasks if t["owner_id"] is None}
-        pools = {
-            role: staff_by_agency(
-                role=role,
-                agency_ids={t["agency_id"] for t in tasks if t["role"] == role and not t["owner_id"]},
-            )
-            for role in unclaimed_roles
-        }
-    rows: list[Notification] = []
-    for t in tasks:
-        if kind == NotificationKind.TASK_OVERDUE:
-            users = (
-                heads.get(t["agency_id"], [])
-                + sup_by_agency.get(t["dossier__receiving_agency_id"], [])
-                + sup_by_agency.get(t["agency_id"], [])
-                + sup_everywhere
-            )
-        elif t["owner_id"]:
-            users = [(t["owner_id"], t["owner__email"])]
-        else:
-            users = pools[t["role"]].get(t["agency_id"], [])
-        if not users:
-            logger.warning("No recipient for %s of task %s (agency %s)", kind, t["id"], t["agency_id"])
-        payload = {
-            "dossier_code": t["dossier__code"],
-            "step_name": t["step__name"],
-            "agency_name": t["agency__name"],
-            "due_at": t["due_at"].isoformat(),
-        }
-        rows += _staff_rows(
-            kind=kind,
-            user_ids=users,
-            dossier_id=t["dossier_id"],
-            task_id=t["id"],
-            dedupe_key=f"task:{t['id']}:{t['due_at'].isoformat()}",
-            payload=payload,
-            now=now,
-        )
-    return rows
-
-
-def _dossier_notifications(*, kind: str, ids: list[int], now: dt.datetime) -> list[Notification]:
-    dossiers = list(
-        Dossier.objects.filter(id__in=ids).values(
-            "id",
-            "code",
-            "receiving_agency_id",
-            "receiving_agency__name",
-            "due_at",
-            "extended",
-            "applicant_name",
-        )
-    )
-    agency_ids = {d["receiving_agency_id"] for d in dossiers}
-    heads = staff_by_agency(role=Role.HEAD, agency_ids=agency_ids)
-    if kind == "dossier_overdue":
-        sup_by_agency, sup_everywhere = supervisors(agency_ids=agency_ids)
-    rows: list[Notification] = []
-    for d in dossiers:
-        users = heads.get(d["receiving_agency_id"], [])
-        if kind == "dossier_overdue":
-            row_kind = NotificationKind.DOSSIER_OVERDUE
-            users = users + sup_by_agency.get(d["receiving_agency_id"], []) + sup_everywhere
-        else:
-            # An extended dossier cannot be rescheduled again: warn, do not prompt for an apology.
-            row_kind = NotificationKind.DOSSIER_DUE_SOON if d["extended"] else NotificationKind.APOLOGY_PROMPT
-        if not users:
-            logger.warning("No recipient for %s of dossier %s", row_kind, d["code"])
-        payload = {
-            "dossier_code": d["code"],
-            "agency_name": d["receiving_agency__name"],
-            "applicant_name": d["applicant_name"],
-            "due_at": d["due_at"].isoformat(),
-            "extended": d["extended"],
-        }
-        rows += _staff_rows(
-            kind=row_kind,
-            user_ids=users,
-            dossier_id=d["id"],
-            task_id=None,
-            dedupe_key=f"dossier:{d['id']}:{d['due_at'].isoformat()}",
-            payload=payload,
-            now=now,
-        )
-    return rows
-
-
-_INSERT_FIELDS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-_INSERT_BATCH = 500  # rows per statement: 16 columns each stays far below SQLite's variable limit
-
-
-def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING id, channel``: the rows actually inserted.
-
-    Django's ``bulk_create(ignore_conflicts=True)`` returns no ids, which used to cost a read-back
-    query per call; RETURNING after DO NOTHING gives exactly the new rows (PostgreSQL, SQLite ≥ 3.35).
-    """
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
-    row_sql = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    inserted: list[tuple[int, str]] = []
+def _notify(*, kind: str, ids: list[int], now: dt.datetime) -> list[tuple[int, str, int]]:
+    """Insert the notifications of the claimed ``ids``: one statement, whatever their number."""
+    vendor = connection.vendor
+    email = settings.ONESTOP_NOTIFY_STAFF_EMAIL
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), _INSERT_BATCH):
-            batch = rows[start : start + _INSERT_BATCH]
-            params = [
-                field.get_db_prep_save(field.pre_save(row, True), connection)
-                for row in batch
-                for field in _INSERT_FIELDS
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
-                "ON CONFLICT DO NOTHING RETURNING id, channel",
-                params,
-            )
-            inserted += cursor.fetchall()
-    return inserted
+        cursor.execute(
+            sweep_rows.insert_sql(kind, vendor, email=email),
+            sweep_rows.insert_params(kind, vendor, ids=ids, now=now),
+        )
+        return cursor.fetchall()
 
 
-def store_notifications(rows: list[Notification]) -> int:
-    """Insert ignoring duplicates, then queue the new deliverable ones once the transaction commits.
-
-    A duplicate (the same event offered again) is neither inserted nor queued again; a row whose
-    queueing was lost is picked up by ``deliver_pending``. Returns the number of rows handed to
-    the database.
-    """
-    if not rows:
-        return 0
-    ids = [pk for pk, channel in _insert_new(rows) if channel != NotificationChannel.IN_APP]
-    if ids:
-        transaction.on_commit(lambda: queue_deliveries(ids))
-    return len(rows)
+def _warn_unnotified(kind: str, ids: list[int], inserted: list[tuple[int, str, int]]) -> None:
+    """One log line per batch for claimed rows that got no notification (no recipient, or a
+    duplicate of rows already written)."""
+    missing = sorted(set(ids) - {target for _pk, _channel, target in inserted})
+    if missing:
+        logger.warning("No recipient for %s of %s row(s), e.g. ids %s", kind, len(missing), missing[:20])
 
 
 _KINDS = ("task_overdue", "task_due_soon", "dossier_overdue", "dossier_due_soon")
@@ -313,12 +141,13 @@ def sweep_deadlines(*, as_of: dt.datetime, due_soon_hours: float) -> SweepResult
             with transaction.atomic():
                 ids = _claim(kind=kind, as_of=as_of, threshold=threshold, limit=batch)
                 if ids:
-                    now = timezone.now()
-                    if kind.startswith("task"):
-                        rows = _task_notifications(kind=kind, ids=ids, now=now)
-                    else:
-                        rows = _dossier_notifications(kind=kind, ids=ids, now=now)
-                    result.notifications += store_notifications(rows)
+                    inserted = _notify(kind=kind, ids=ids, now=timezone.now())
+                    _warn_unnotified(kind, ids, inserted)
+                    result.notifications += len(inserted)
+                    deliverable = [pk for pk, channel, _ in inserted if channel != NotificationChannel.IN_APP]
+                    if deliverable:
+                        # One broker message per chunk; a worker fans them out (off the sweep's path).
+                        transaction.on_commit(lambda ids=deliverable: queue_delivery_batches(ids))
             setattr(result, counters[kind], getattr(result, counters[kind]) + len(ids))
             if len(ids) < batch:
                 break

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationChannel, NotificationStatus
-from notifications.outbox import DeliveryFailed, deliver_notification, queue_deliveries
+from notifications.outbox import DeliveryFailed, deliver_batch, deliver_notification, queue_deliveries
 from notifications.sweep import sweep_deadlines
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def deliver_pending() -> int:
 
 __all__ = [
     "DeliveryFailed",
+    "deliver_batch",
     "deliver_notification",
     "deliver_pending",
     "fire_viewflow_timers",

@@ -244,7 +244,7 @@ def test_a_sweep_that_crashes_halfway_loses_nothing(office, monkeypatch):
     def crash(**kwargs):
         raise RuntimeError("worker died")
 
-    monkeypatch.setattr("notifications.sweep._task_notifications", crash)
+    monkeypatch.setattr("notifications.sweep._notify", crash)
     with pytest.raises(RuntimeError):
         sweep(at(2026, 3, 2, 9, 0))
     task.refresh_from_db()
