@@ -198,3 +198,26 @@ def test_without_a_refresh_the_reports_read_directly(province):
         date_from=dt.date(2026, 6, 1), date_to=dt.date(2026, 6, 30), tz=timezone.get_default_timezone()
     )
     assert rolled_processing_counts(period=period, group_by="agency") is None
+
+
+def test_indicators_and_dashboard_from_the_rollup_equal_the_direct_ones(province):
+    from django.core.cache import cache
+
+    from reports.indicators import dashboard, indicators_report, monthly_counts
+
+    rebuild(until=dt.date(2026, 7, 20))
+    for period in _periods(random.Random("indicators")):
+        for scope in (None, [province[0].id]):
+            cache.delete(CACHE_KEY)
+            direct = (
+                indicators_report(period=period, agency_ids=scope).as_dict(),
+                monthly_counts(period=period, agency_ids=scope),
+                dashboard(period=period, agency_ids=scope),
+            )
+            cache.set(CACHE_KEY, "yes", None)
+            rolled = (
+                indicators_report(period=period, agency_ids=scope).as_dict(),
+                monthly_counts(period=period, agency_ids=scope),
+                dashboard(period=period, agency_ids=scope),
+            )
+            assert not _differences(list(rolled), list(direct)), (period.as_dict(), scope)
