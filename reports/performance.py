@@ -7,10 +7,8 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    IntegerField,
     Max,
     Q,
-    Value,
 )
 
 from workflows.models import (
@@ -33,7 +31,7 @@ from ._query import (
 from .assembly import Report, column_sums, cut_percent, ratio, version_changes
 from .cutting_rollup import rolled_cutting_aggregates
 from .periods import Period
-from .stats import grouped_percentiles
+from .stats import grouped_percentiles, percentiles_by_sets
 
 
 def _cutting_figures(row: dict, pct: dict) -> dict:
@@ -78,7 +76,13 @@ def cutting_report(
         version_rows = [
             {"procedure_id": p, "version_id": v, **figures} for (p, v), figures in by_version.items()
         ]
-    pct = grouped_percentiles(base, group_by=[key], values=["processing_hours"], percentiles=PERCENTILES)
+    pct, vpct, total_pct = percentiles_by_sets(
+        base,
+        sets=[[key], ["procedure_id", "version_id"], []],
+        value="processing_hours",
+        percentiles=PERCENTILES,
+    )
+    total_pct = total_pct.get((), {})
     labels = _labels(group_by, [row[key] for row in rows])
     out = []
     for row in rows:
@@ -88,9 +92,6 @@ def cutting_report(
         )
     out.sort(key=lambda r: (r["code"], r["name"]))
 
-    vpct = grouped_percentiles(
-        base, group_by=["procedure_id", "version_id"], values=["processing_hours"], percentiles=PERCENTILES
-    )
     versions = [
         {
             "procedure_id": r["procedure_id"],
@@ -111,12 +112,6 @@ def cutting_report(
             "within_committed_share",
         ),
     )
-    (total_pct,) = grouped_percentiles(
-        base.annotate(all=Value(1, output_field=IntegerField())),
-        group_by=["all"],
-        values=["processing_hours"],
-        percentiles=PERCENTILES,
-    ).values() or [{}]
     return Report(
         kind="cutting",
         period=period,
