@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, DateTimeField, F, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
@@ -325,7 +325,15 @@ def refresh(*, since: dt.date | None = None, until: dt.date | None = None) -> di
     return {"flows": flows, "stock": stock, "until": max(until, last)}
 
 
+def _analyze() -> None:
+    """Fresh statistics for the planner (a rebuild writes the tables at once)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reports_rollupflow, reports_rollupstock, reports_rollupgroup")
+
+
 def _done(state: RollupState, until: dt.date) -> None:
+    _analyze()
     state.rolled_until = until
     state.dirty_from = None
     state.refreshed_at = timezone.now()
