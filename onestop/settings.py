@@ -330,8 +330,15 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Một cửa <motcua@localhost>")
 # A static schedule: it lives in code review and needs no database table or admin to be correct.
+# The report rollup (reports/rollup.py): a no-op within a day, the closed day just after midnight.
+ONESTOP_ROLLUP_INTERVAL_SECONDS = env.int("ONESTOP_ROLLUP_INTERVAL_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE.update(
     {
+        "refresh-report-rollup": {
+            "task": "reports.refresh_rollup",
+            "schedule": float(ONESTOP_ROLLUP_INTERVAL_SECONDS),
+            "options": {"expires": float(ONESTOP_ROLLUP_INTERVAL_SECONDS)},
+        },
         "sweep-deadlines": {
             "task": "notifications.sweep_deadlines",
             "schedule": float(ONESTOP_SWEEP_INTERVAL_SECONDS),

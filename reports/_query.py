@@ -4,12 +4,12 @@ import functools
 from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import BigIntegerField, Case, Count, F, FloatField, Q, QuerySet, Sum, When
+from django.db.models.functions import Cast, Round
 
 from core.exceptions import InvalidInput
-from procedures.models import Agency, Field, Level, Procedure
+from procedures.durations import HOURS_PER_WORKING_DAY, WORKING_DAYS_PER_WEEK
+from procedures.models import Agency, DurationUnit, Field, Level, Procedure
 from workflows.models import (
     Dossier,
     Result,
@@ -85,3 +85,73 @@ def _resolved(period: Period, agency_ids) -> QuerySet:
 
 def _round(value, digits: int = 2):
     return round(value, digits) if value is not None else None
+
+
+def _duration_hours(prefix: str):
+    """A version's duration in working hours, in SQL, with the catalog's conversion
+    (``procedures.durations``): a working day is 8 hours, a calendar day 5/7 of one."""
+    value = F(f"{prefix}_value")
+    return Case(
+        When(**{f"{prefix}_unit": DurationUnit.WORKING_HOURS}, then=value * 1.0),
+        When(
+            **{f"{prefix}_unit": DurationUnit.CALENDAR_DAYS},
+            then=value * (WORKING_DAYS_PER_WEEK / 7 * HOURS_PER_WORKING_DAY),
+        ),
+        default=value * float(HOURS_PER_WORKING_DAY),
+        output_field=FloatField(),
+    )
+
+
+UNITS = (DurationUnit.WORKING_DAYS, DurationUnit.WORKING_HOURS, DurationUnit.CALENDAR_DAYS)
+
+
+def hours_micro():
+    """A dossier's processing hours in millionths, as an integer: summed exactly (in any order,
+    so the rollup's day sums add up to the direct sum, bit for bit)."""
+    return Cast(Round(F("processing_hours") * 1_000_000), BigIntegerField())
+
+
+def cutting_sums() -> dict:
+    """What the cutting report's figures are made of, per group: counts and exact integer sums
+    (the durations per unit, the processing hours in millionths); ``cutting_means`` divides."""
+    committed = _duration_hours("version__committed_duration")
+    comparable = ~Q(version__committed_duration_unit=DurationUnit.CALENDAR_DAYS) & Q(
+        processing_hours__isnull=False
+    )
+    sums = {
+        "resolved": Count("pk"),
+        "hours_n": Count("processing_hours"),
+        "hours_micro": Sum(hours_micro()),
+        "comparable": Count("pk", filter=comparable),
+        "within_committed": Count("pk", filter=comparable & Q(processing_hours__lte=committed)),
+    }
+    for kind in ("legal", "committed"):
+        for unit in UNITS:
+            sums[f"{kind}_{unit}"] = Sum(
+                f"version__{kind}_duration_value", filter=Q(**{f"version__{kind}_duration_unit": unit})
+            )
+    return sums
+
+
+def unit_hours(totals: dict, kind: str) -> float:
+    """Σ of a duration in working hours from its per-unit sums (``procedures.durations``)."""
+    return (
+        (totals.get(f"{kind}_{DurationUnit.WORKING_DAYS}") or 0) * float(HOURS_PER_WORKING_DAY)
+        + (totals.get(f"{kind}_{DurationUnit.WORKING_HOURS}") or 0) * 1.0
+        + (totals.get(f"{kind}_{DurationUnit.CALENDAR_DAYS}") or 0)
+        * (WORKING_DAYS_PER_WEEK / 7 * HOURS_PER_WORKING_DAY)
+    )
+
+
+def cutting_means(totals: dict) -> dict:
+    """The means of the cutting report from ``cutting_sums`` (None when nothing was counted)."""
+    n = totals.get("resolved") or 0
+    hours_n = totals.get("hours_n") or 0
+    return {
+        "resolved": n,
+        "legal_hours": unit_hours(totals, "legal") / n if n else None,
+        "committed_hours": unit_hours(totals, "committed") / n if n else None,
+        "mean_hours": int(totals.get("hours_micro") or 0) / hours_n / 1_000_000 if hours_n else None,
+        "comparable": totals.get("comparable") or 0,
+        "within_committed": totals.get("within_committed") or 0,
+    }

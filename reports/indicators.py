@@ -22,11 +22,15 @@ from workflows.models import (
 
 from ._query import _dossiers, _labels, _resolved, without_jit
 from .assembly import Report, column_sums, ratio
+from .indicators_rollup import rolled_flow_counts
 from .performance import cutting_report
 from .periods import Period
 
 
 def _indicator_counts(period: Period, agency_ids) -> dict[int, dict]:
+    rolled = rolled_flow_counts(period=period, agency_ids=agency_ids, by="agency")
+    if rolled is not None:
+        return {key: {k: v for k, v in row.items() if k != "seen"} for key, row in rolled.items()}
     received = Q(received_at__gte=period.start, received_at__lt=period.end) & ~Q(
         status=DossierStatus.REJECTED
     )
@@ -139,7 +143,18 @@ def _per_month(qs: QuerySet, column: str) -> dict[str, int]:
 
 def monthly_counts(*, period: Period, agency_ids: Sequence[int] | None = None) -> list[dict]:
     """Received (not refused at intake) and resolved per month of the period, every month listed
-    (zeros included), months on the office clock. Two aggregate queries."""
+    (zeros included), months on the office clock. Two aggregate queries (from the rollup when
+    there is one: ``reports.indicators_rollup``)."""
+    rolled = rolled_flow_counts(period=period, agency_ids=agency_ids, by="month")
+    if rolled is not None:
+        return [
+            {
+                "month": m,
+                "received": rolled.get(m, {}).get("received", 0),
+                "resolved": rolled.get(m, {}).get("resolved", 0),
+            }
+            for m in _months(period)
+        ]
     received = _per_month(
         _dossiers(agency_ids)
         .filter(received_at__gte=period.start, received_at__lt=period.end)

@@ -5,59 +5,33 @@ from collections.abc import Sequence
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
-    FloatField,
-    IntegerField,
     Max,
     Q,
-    Value,
-    When,
 )
 
-from procedures.durations import HOURS_PER_WORKING_DAY, WORKING_DAYS_PER_WEEK
-from procedures.models import DurationUnit
 from workflows.models import (
     DossierTask,
     TaskStatus,
     Verdict,
 )
 
-from ._query import CUTTING_GROUPS, PERCENTILES, _group_field, _labels, _resolved, _round, without_jit
+from ._query import (
+    CUTTING_GROUPS,
+    PERCENTILES,
+    _group_field,
+    _labels,
+    _resolved,
+    _round,
+    cutting_means,
+    cutting_sums,
+    without_jit,
+)
 from .assembly import Report, column_sums, cut_percent, ratio, version_changes
+from .cutting_rollup import rolled_cutting_aggregates
 from .periods import Period
-from .stats import grouped_percentiles
-
-
-def _duration_hours(prefix: str):
-    """A version's duration in working hours, in SQL, with the catalog's conversion
-    (``procedures.durations``): a working day is 8 hours, a calendar day 5/7 of one."""
-    value = F(f"{prefix}_value")
-    return Case(
-        When(**{f"{prefix}_unit": DurationUnit.WORKING_HOURS}, then=value * 1.0),
-        When(
-            **{f"{prefix}_unit": DurationUnit.CALENDAR_DAYS},
-            then=value * (WORKING_DAYS_PER_WEEK / 7 * HOURS_PER_WORKING_DAY),
-        ),
-        default=value * float(HOURS_PER_WORKING_DAY),
-        output_field=FloatField(),
-    )
-
-
-def _cutting_aggregates() -> dict:
-    committed = _duration_hours("version__committed_duration")
-    comparable = ~Q(version__committed_duration_unit=DurationUnit.CALENDAR_DAYS) & Q(
-        processing_hours__isnull=False
-    )
-    return {
-        "resolved": Count("pk"),
-        "legal_hours": Avg(_duration_hours("version__legal_duration")),
-        "committed_hours": Avg(committed),
-        "mean_hours": Avg("processing_hours"),
-        "comparable": Count("pk", filter=comparable),
-        "within_committed": Count("pk", filter=comparable & Q(processing_hours__lte=committed)),
-    }
+from .stats import grouped_percentiles, percentiles_by_sets
 
 
 def _cutting_figures(row: dict, pct: dict) -> dict:
@@ -81,11 +55,34 @@ def cutting_report(
     in the period. Hours are working hours with pauses excluded (``processing_hours``, stored by the
     workflow). The share within committed time counts dossiers whose version's committed duration is
     in working days or hours (calendar days are not comparable with working hours). ``versions``
-    lists each procedure version with the change from the previous version. Four queries."""
+    lists each procedure version with the change from the previous version. Six queries; with
+    the rollup (``reports.cutting_rollup``) the counts and means come from it and only the three
+    percentile queries read the dossiers."""
     key = _group_field(group_by, CUTTING_GROUPS)
     base = _resolved(period, agency_ids)
-    rows = base.values(key).annotate(**_cutting_aggregates())
-    pct = grouped_percentiles(base, group_by=[key], values=["processing_hours"], percentiles=PERCENTILES)
+    rolled = rolled_cutting_aggregates(period=period, group_by=group_by, agency_ids=agency_ids)
+    if rolled is None:
+        rows = [{**r, **cutting_means(r)} for r in base.values(key).annotate(**cutting_sums())]
+        version_rows = [
+            {**r, **cutting_means(r)}
+            for r in base.values("procedure_id", "version_id").annotate(
+                procedure_code=Max("procedure__code"), version_number=Max("version__number"), **cutting_sums()
+            )
+        ]
+        totals = cutting_means(base.aggregate(**cutting_sums()))
+    else:
+        by_key, by_version, totals = rolled
+        rows = [{key: k, **figures} for k, figures in by_key.items()]
+        version_rows = [
+            {"procedure_id": p, "version_id": v, **figures} for (p, v), figures in by_version.items()
+        ]
+    pct, vpct, total_pct = percentiles_by_sets(
+        base,
+        sets=[[key], ["procedure_id", "version_id"], []],
+        value="processing_hours",
+        percentiles=PERCENTILES,
+    )
+    total_pct = total_pct.get((), {})
     labels = _labels(group_by, [row[key] for row in rows])
     out = []
     for row in rows:
@@ -95,14 +92,6 @@ def cutting_report(
         )
     out.sort(key=lambda r: (r["code"], r["name"]))
 
-    version_rows = base.values("procedure_id", "version_id").annotate(
-        procedure_code=Max("procedure__code"),
-        version_number=Max("version__number"),
-        **_cutting_aggregates(),
-    )
-    vpct = grouped_percentiles(
-        base, group_by=["procedure_id", "version_id"], values=["processing_hours"], percentiles=PERCENTILES
-    )
     versions = [
         {
             "procedure_id": r["procedure_id"],
@@ -123,13 +112,6 @@ def cutting_report(
             "within_committed_share",
         ),
     )
-    totals = base.aggregate(**_cutting_aggregates())
-    (total_pct,) = grouped_percentiles(
-        base.annotate(all=Value(1, output_field=IntegerField())),
-        group_by=["all"],
-        values=["processing_hours"],
-        percentiles=PERCENTILES,
-    ).values() or [{}]
     return Report(
         kind="cutting",
         period=period,
