@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from onestop.databases import databases, routers
 from onestop.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,21 +116,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: a SQLite file by default, PostgreSQL (or any Django URL) when DATABASE_URL is set.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation costs more than it saves on this workload's short queries (measured: about
-    # 300 ms of an 850 ms list query, 2.6 s of a report); reports turned it off already.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Immediate transactions and WAL let the web server and the worker share the file.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+# Database: a SQLite file by default, PostgreSQL (or any Django URL) when DATABASE_URL is set; with
+# DATABASE_REPLICA_URL, reports read from that streaming replica (core/dbrouter.py, docs/SIZING.md).
+DATABASES = databases(
+    default_url=env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    replica_url=env.str("DATABASE_REPLICA_URL", default=""),
+    conn_max_age=env.int("CONN_MAX_AGE", default=60),
+)
+DATABASE_ROUTERS = routers(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,11 +3,12 @@
 import functools
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import (
     QuerySet,
 )
 
+from core.dbrouter import read_alias
 from core.exceptions import InvalidInput
 from procedures.models import Agency, Field, Level, Procedure
 from workflows.models import (
@@ -37,9 +38,11 @@ def without_jit(selector):
 
     @functools.wraps(selector)
     def wrapper(*args, **kwargs):
+        alias = read_alias()  # the replica inside ``core.dbrouter.reads_from_replica()``
+        connection = connections[alias]
         if connection.vendor != "postgresql" or getattr(connection, "onestop_jit_off", False):
             return selector(*args, **kwargs)  # (already off inside ``reports.limits.report_time_limit``)
-        with transaction.atomic():
+        with transaction.atomic(using=alias):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
             return selector(*args, **kwargs)
