@@ -307,6 +307,9 @@ ONESTOP_SWEEP_INTERVAL_SECONDS = env.int("ONESTOP_SWEEP_INTERVAL_SECONDS", defau
 ONESTOP_SWEEP_BATCH_SIZE = env.int("ONESTOP_SWEEP_BATCH_SIZE", default=5000)
 ONESTOP_NOTIFY_MAX_ATTEMPTS = env.int("ONESTOP_NOTIFY_MAX_ATTEMPTS", default=5)
 ONESTOP_NOTIFY_STAFF_EMAIL = env.bool("ONESTOP_NOTIFY_STAFF_EMAIL", default=True)
+# Delivered notifications and portal sync rows are deleted this many days after delivery (the
+# delivery queues, not the audit trail: notifications/retention.py, portal/retention.py); 0 = never.
+ONESTOP_DELIVERED_RETENTION_DAYS = env.int("ONESTOP_DELIVERED_RETENTION_DAYS", default=180)
 # The queue tasks go to when none is named; the integration test gives its worker a queue of its own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 ONESTOP_SMS_BACKEND = env.str("ONESTOP_SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
@@ -340,6 +343,17 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.deliver_pending",
             "schedule": 300.0,
             "options": {"expires": 300.0},
+        },
+        # Daily: delivered notifications and portal sync rows past ONESTOP_DELIVERED_RETENTION_DAYS.
+        "purge-delivered-notifications": {
+            "task": "notifications.purge_delivered",
+            "schedule": 86400.0,
+            "options": {"expires": 3600.0},
+        },
+        "purge-delivered-portal-rows": {
+            "task": "portal.purge_delivered",
+            "schedule": 86400.0,
+            "options": {"expires": 3600.0},
         },
         # Daily: the packages of the quarter, six months and year just ended, built once each.
         "build-periodic-reports": {
