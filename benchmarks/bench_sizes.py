@@ -107,13 +107,26 @@ def run_flow(count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"{count} dossiers registered, two stages approved, result returned: {elapsed:.1f} s")
-    print(f"{'table':<34} {'rows added':>10} {'per dossier':>12} {'B/row here':>10}")
+    # A small sample's size per row is mostly page and index overhead: the row's own width
+    # (pg_column_size, plus 28 bytes of tuple header and line pointer) and its index count say more.
+    print(
+        f"{'table':<34} {'rows added':>10} {'per dossier':>12} {'B/row here':>10} {'row B':>6} {'indexes':>7}"
+    )
     for name, _estimate, size, _heap, _indexes in table_sizes():
         added = exact_count(name) - before.get(name, 0)
         if added > 0:
-            print(
-                f"{name:<34} {added:>10,} {added / count:>12.2f} {size / max(exact_count(name), 1):>10,.0f}"
-            )
+            width, indexes = row_width(name)
+            here = size / max(exact_count(name), 1)
+            line = f"{name:<34} {added:>10,} {added / count:>12.2f} {here:>10,.0f}"
+            print(f"{line} {width + 28:>6,.0f} {indexes:>7}")
+
+
+def row_width(table: str) -> tuple[float, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT avg(pg_column_size(t.*)) FROM "{table}" t')  # noqa: S608 - from pg_class
+        width = float(cursor.fetchone()[0] or 0)
+        cursor.execute("SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass", [table])
+        return width, cursor.fetchone()[0]
 
 
 def main() -> None:
