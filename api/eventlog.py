@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.dbrouter import iterate_from_replica, reads_from_replica
 from reports import conformance, eventlog
 from workflows.permissions import Action, require
 
@@ -62,7 +63,8 @@ class EventLogView(APIView):
         chunks = eventlog.xes_chunks(events) if fmt == "xes" else eventlog.ocel_chunks(events)
         extension, content_type = ("xes", XES_TYPE) if fmt == "xes" else ("jsonocel", OCEL_TYPE)
         response = StreamingHttpResponse(
-            (chunk.encode() for chunk in chunks), content_type=f"{content_type}; charset=utf-8"
+            (chunk.encode() for chunk in iterate_from_replica(chunks)),
+            content_type=f"{content_type}; charset=utf-8",
         )
         name = f"event-log-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -121,9 +123,12 @@ class ConformanceView(APIView):
     def get(self, request):
         require(request.user, Action.VIEW_PROVINCE_REPORTS)
         period = parse_period(request.query_params)
-        report = conformance.conformance_report(period=period, procedure=procedure_code(request.query_params))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(report["dossiers"], request, view=self)
+        with reads_from_replica():
+            report = conformance.conformance_report(
+                period=period, procedure=procedure_code(request.query_params)
+            )
+            paginator = self.pagination_class()
+            page = paginator.paginate_queryset(report["dossiers"], request, view=self)
         response = paginator.get_paginated_response(page)
         response.data["checked"] = report["checked"]
         response.data["per_kind"] = report["per_kind"]

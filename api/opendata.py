@@ -21,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from core.cached import cached
+from core.dbrouter import reads_from_replica
 from core.exceptions import NotFound
 from reports import opendata
 from reports.opendata_meta import DATASETS, DICTIONARY_COLUMNS, LICENSE, dictionary_rows
@@ -157,9 +158,12 @@ class CatalogueView(_OpenDataView):
     def get(self, request):
         period = _period({})
         key = f"opendata:v1:catalogue:{period.date_from}:{opendata.min_cell()}"
-        return _cached_response(
-            key, "application/ld+json", lambda: json.dumps(catalogue(period), ensure_ascii=False).encode()
-        )
+
+        def build() -> bytes:
+            with reads_from_replica():
+                return json.dumps(catalogue(period), ensure_ascii=False).encode()
+
+        return _cached_response(key, "application/ld+json", build)
 
 
 class DatasetView(_OpenDataView):
@@ -198,7 +202,8 @@ class DatasetView(_OpenDataView):
         key = f"opendata:v1:{dataset}:{fmt}:{span}:{opendata.min_cell()}"
 
         def build() -> bytes:
-            rows = dataset_rows(dataset, period)
+            with reads_from_replica():
+                rows = dataset_rows(dataset, period)
             return render_csv(COLUMNS[dataset], rows) if fmt == "csv" else render_json(dataset, period, rows)
 
         response = _cached_response(key, MEDIA_TYPES[fmt], build)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from core.cached import cached
 from core.charts import Series, horizontal, vertical
+from core.dbrouter import replica_reads
 from reports import opendata
 from reports.periods import make_period
 
@@ -35,6 +36,7 @@ def _percent(value) -> str:
     return "–" if value is None else f"{number_format(value * 100, 1)} %"
 
 
+@replica_reads
 def figures(period) -> dict:
     """Per month (province) and per agency (the period), suppressed. Pure over the raw rows."""
     limit = opendata.min_cell()

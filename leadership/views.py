@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.cached import cached
+from core.dbrouter import reads_from_replica, replica_reads
 from core.exceptions import InvalidInput
 from periodic.selectors import visible_packages
 from procedures.models import Agency
@@ -58,7 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if agency_ids
         else ""
     )
-    data = figures.build(period=period, agency_ids=agency_ids, unit=unit)
+    with reads_from_replica():
+        data = figures.build(period=period, agency_ids=agency_ids, unit=unit)
     context = {
         "period": period,
         "unit": unit,
@@ -75,6 +77,10 @@ def _conformance(user, period) -> dict | None:
     if not can(user, Action.VIEW_PROVINCE_REPORTS):
         return None
     key = f"conformance:v1:{period.start.isoformat()}:{period.end.isoformat()}"
-    counts = cached(key, settings.ONESTOP_OPEN_DATA_CACHE_SECONDS, lambda: conformance_counts(period=period))
+    counts = cached(
+        key,
+        settings.ONESTOP_OPEN_DATA_CACHE_SECONDS,
+        lambda: replica_reads(conformance_counts)(period=period),
+    )
     query = f"from={period.date_from.isoformat()}&to={period.date_to.isoformat()}"
     return {**counts, "url": f"/api/v1/reports/conformance/?{query}"}

@@ -122,6 +122,8 @@ class Notification(models.Model):
                 condition=models.Q(status="pending"),
             ),
             models.Index(fields=["dossier", "kind"], name="notification_dossier_kind"),
+            # The retention purge's batches (notifications/retention.py) read this, not the table.
+            models.Index(fields=["sent_at"], name="notification_sent", condition=models.Q(status="sent")),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from notifications.models import Notification, NotificationChannel, NotificationStatus
 from notifications.outbox import DeliveryFailed, deliver_batch, deliver_notification, queue_deliveries
+from notifications.retention import purge_delivered_notifications
 from notifications.sweep import sweep_deadlines
 
 logger = logging.getLogger(__name__)
@@ -64,11 +65,23 @@ def deliver_pending() -> int:
     return len(ids)
 
 
+@shared_task(name="notifications.purge_delivered", ignore_result=True)
+def purge_delivered() -> int:
+    """Daily: delivered notifications older than ONESTOP_DELIVERED_RETENTION_DAYS (``retention``)."""
+    deleted = purge_delivered_notifications(
+        now=timezone.now(), days=settings.ONESTOP_DELIVERED_RETENTION_DAYS
+    )
+    if deleted:
+        logger.info("Deleted %s delivered notifications past their retention", deleted)
+    return deleted
+
+
 __all__ = [
     "DeliveryFailed",
     "deliver_batch",
     "deliver_notification",
     "deliver_pending",
     "fire_viewflow_timers",
+    "purge_delivered",
     "sweep_deadlines_task",
 ]

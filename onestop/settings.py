@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from onestop.databases import databases, routers
 from onestop.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,21 +116,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: a SQLite file by default, PostgreSQL (or any Django URL) when DATABASE_URL is set.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation costs more than it saves on this workload's short queries (measured: about
-    # 300 ms of an 850 ms list query, 2.6 s of a report); reports turned it off already.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Immediate transactions and WAL let the web server and the worker share the file.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+# Database: a SQLite file by default, PostgreSQL (or any Django URL) when DATABASE_URL is set; with
+# DATABASE_REPLICA_URL, reports read from that streaming replica (core/dbrouter.py, docs/SIZING.md).
+DATABASES = databases(
+    default_url=env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    replica_url=env.str("DATABASE_REPLICA_URL", default=""),
+    conn_max_age=env.int("CONN_MAX_AGE", default=60),
+)
+DATABASE_ROUTERS = routers(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -313,6 +307,9 @@ ONESTOP_SWEEP_INTERVAL_SECONDS = env.int("ONESTOP_SWEEP_INTERVAL_SECONDS", defau
 ONESTOP_SWEEP_BATCH_SIZE = env.int("ONESTOP_SWEEP_BATCH_SIZE", default=5000)
 ONESTOP_NOTIFY_MAX_ATTEMPTS = env.int("ONESTOP_NOTIFY_MAX_ATTEMPTS", default=5)
 ONESTOP_NOTIFY_STAFF_EMAIL = env.bool("ONESTOP_NOTIFY_STAFF_EMAIL", default=True)
+# Delivered notifications and portal sync rows are deleted this many days after delivery (the
+# delivery queues, not the audit trail: notifications/retention.py, portal/retention.py); 0 = never.
+ONESTOP_DELIVERED_RETENTION_DAYS = env.int("ONESTOP_DELIVERED_RETENTION_DAYS", default=180)
 # The queue tasks go to when none is named; the integration test gives its worker a queue of its own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 ONESTOP_SMS_BACKEND = env.str("ONESTOP_SMS_BACKEND", default="notifications.sms.LoggingSMSBackend")
@@ -353,6 +350,17 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "notifications.deliver_pending",
             "schedule": 300.0,
             "options": {"expires": 300.0},
+        },
+        # Daily: delivered notifications and portal sync rows past ONESTOP_DELIVERED_RETENTION_DAYS.
+        "purge-delivered-notifications": {
+            "task": "notifications.purge_delivered",
+            "schedule": 86400.0,
+            "options": {"expires": 3600.0},
+        },
+        "purge-delivered-portal-rows": {
+            "task": "portal.purge_delivered",
+            "schedule": 86400.0,
+            "options": {"expires": 3600.0},
         },
         # Daily: the packages of the quarter, six months and year just ended, built once each.
         "build-periodic-reports": {

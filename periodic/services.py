@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dbrouter import reads_from_replica
 from core.exceptions import InvalidInput
 from core.roles import Role
 from notifications.models import NotificationKind
@@ -54,9 +55,13 @@ def package_build(
     if latest is not None and not rebuild:
         return latest, False
     period = make_period(date_from=first, date_to=last, tz=timezone.get_default_timezone(), label=label)
-    figures = package.collect(
-        period=period, agency_ids=None if agency is None else [agency.pk], unit=agency.name if agency else ""
-    )
+    # The figures from the replica (if any); the idempotency check above and the write stay on the primary.
+    with reads_from_replica():
+        figures = package.collect(
+            period=period,
+            agency_ids=None if agency is None else [agency.pk],
+            unit=agency.name if agency else "",
+        )
     xlsx, pdf = package.to_xlsx(figures), package.to_pdf(figures)
     try:
         with transaction.atomic():

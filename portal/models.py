@@ -58,6 +58,8 @@ class SyncRow(models.Model):
             ),
             # The supervisors' list: by status, newest first.
             models.Index(fields=["status", "-id"], name="portal_sync_status"),
+            # The retention purge's batches (portal/retention.py) read this, not the table.
+            models.Index(fields=["sent_at"], name="portal_sync_sent", condition=models.Q(status="sent")),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from .client import PortalError
@@ -12,6 +13,7 @@ from .config import get_client, portal_enabled
 from .delivery import due_dossiers
 from .intake import fetch_online_dossiers
 from .outbox import deliver_dossier_task, queue_delivery
+from .retention import purge_delivered_sync_rows
 
 logger = logging.getLogger(__name__)
 
@@ -41,4 +43,13 @@ def fetch_online() -> dict:
         return {"error": str(exc)}
 
 
-__all__ = ["deliver_dossier_task", "deliver_pending", "fetch_online"]
+@shared_task(name="portal.purge_delivered", ignore_result=True)
+def purge_delivered() -> int:
+    """Daily: sync rows sent more than ONESTOP_DELIVERED_RETENTION_DAYS ago (``retention``)."""
+    deleted = purge_delivered_sync_rows(now=timezone.now(), days=settings.ONESTOP_DELIVERED_RETENTION_DAYS)
+    if deleted:
+        logger.info("Deleted %s delivered portal sync rows past their retention", deleted)
+    return deleted
+
+
+__all__ = ["deliver_dossier_task", "deliver_pending", "fetch_online", "purge_delivered"]

@@ -3,10 +3,11 @@
 import functools
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import BigIntegerField, Case, Count, F, FloatField, Q, QuerySet, Sum, When
 from django.db.models.functions import Cast, Round
 
+from core.dbrouter import read_alias
 from core.exceptions import InvalidInput
 from procedures.durations import HOURS_PER_WORKING_DAY, WORKING_DAYS_PER_WEEK
 from procedures.models import Agency, DurationUnit, Field, Level, Procedure
@@ -37,9 +38,11 @@ def without_jit(selector):
 
     @functools.wraps(selector)
     def wrapper(*args, **kwargs):
+        alias = read_alias()  # the replica inside ``core.dbrouter.reads_from_replica()``
+        connection = connections[alias]
         if connection.vendor != "postgresql" or getattr(connection, "onestop_jit_off", False):
             return selector(*args, **kwargs)  # (already off inside ``reports.limits.report_time_limit``)
-        with transaction.atomic():
+        with transaction.atomic(using=alias):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
             return selector(*args, **kwargs)

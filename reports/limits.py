@@ -7,6 +7,10 @@ every query of a report also runs with ``statement_timeout = ONESTOP_REPORT_TIME
 (``SET LOCAL``, for the report's transaction only): a report that would take longer is cancelled by
 the server and answered 503 ``report_timeout`` (ask for a shorter period or try later) instead of
 piling up behind other slow reports.
+
+The limit is set on the connection the report reads from: the replica inside
+``core.dbrouter.reads_from_replica()`` when ``DATABASE_REPLICA_URL`` is set, else the primary. Enter
+that scope first, then this one.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from __future__ import annotations
 import contextlib
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connections, transaction
 
+from core.dbrouter import read_alias
 from core.exceptions import DomainError
 
 
@@ -32,11 +37,13 @@ def _is_cancel(exc: BaseException) -> bool:
 @contextlib.contextmanager
 def report_time_limit(seconds: float | None = None):
     seconds = settings.ONESTOP_REPORT_TIMEOUT_SECONDS if seconds is None else seconds
+    alias = read_alias()
+    connection = connections[alias]
     if connection.vendor != "postgresql" or not seconds:
         yield
         return
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=alias):
             with connection.cursor() as cursor:
                 # JIT off in the same statement: ``without_jit`` then has nothing left to set.
                 cursor.execute(

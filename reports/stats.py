@@ -9,7 +9,7 @@ group (``ROW_NUMBER``) and the group's count (``COUNT`` window), then, per group
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Aggregate, Count, F, FloatField, IntegerField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 
@@ -84,7 +84,7 @@ def _windowed_percentiles(queryset, *, group_by, values, percentiles):
     group_cols = ", ".join(groups)
     sql = f"SELECT {group_cols}, {', '.join(selects)} FROM ({inner_sql}) AS ranked GROUP BY {group_cols}"
     keys = [percentile_key(v, p) for v in values for p in percentiles]
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:  # the replica in its scope (core.dbrouter)
         cursor.execute(sql, params)
         result = {}
         for row in cursor.fetchall():
@@ -105,6 +105,7 @@ def percentiles_by_sets(
     """``grouped_percentiles`` for several groupings of the same rows: on PostgreSQL ONE scan
     (``GROUP BY GROUPING SETS``, the same ``percentile_cont``), elsewhere one query per grouping.
     ``[]`` in ``sets`` is the grouping of all rows, keyed by ``()``."""
+    connection = connections[queryset.db]  # the replica in its scope (core.dbrouter)
     if connection.vendor != "postgresql":
         out = []
         for columns in sets:

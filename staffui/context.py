@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from workflows import clock
 from workflows.permissions import Action, can
@@ -16,7 +17,9 @@ class Nav:
     """Computed on first use only, so a page that shows no menu runs no query for it."""
 
     def __init__(self, request):
-        self.user = request.user
+        # No ``user`` when a request failed before AuthenticationMiddleware (a refused Host header):
+        # the 400 page must still render, for nobody.
+        self.user = getattr(request, "user", None) or AnonymousUser()
         self.request = request
 
     @cached_property

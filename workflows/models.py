@@ -196,8 +196,15 @@ class DossierTask(models.Model):
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     # PROTECT: staff who have acted are deactivated, never deleted (workflows.staff).
+    # No index of its own: ``task_owner (owner, status)`` leads with it. With both, the planner may
+    # pick this one for an inbox and read every task the person ever finished (docs/SIZING.md).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField()
     due_at = models.DateTimeField()
@@ -301,7 +308,9 @@ class DossierEvent(models.Model):
     an existing row and ``delete`` raise, and on PostgreSQL a trigger refuses UPDATE and DELETE
     (migration 0010), so not even raw SQL through the application's connection changes it."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: ``event_dossier_at (dossier, at)`` leads with it (7 % of the table saved,
+    # one index write less per event; docs/SIZING.md).
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField()
     # PROTECT: who did what is never erased; staff who have acted are deactivated, not deleted.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
