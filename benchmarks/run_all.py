@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,8 +180,10 @@ def main() -> None:
     rows: list[Row] = []
     for section in sections:
         reason = None
-        if not postgres and section in SEEDED | {"sweep"}:
-            reason = "needs a seeded PostgreSQL province (seed_bench and bench_sweep are PostgreSQL SQL)"
+        if not postgres and section in SEEDED:
+            reason = "needs a province seeded on PostgreSQL (seed_bench is set-based PostgreSQL SQL)"
+        elif not postgres and section == "sweep":
+            reason = "needs PostgreSQL (bench_sweep.py seeds its tasks with PostgreSQL SQL)"
         elif section == "http" and not shutil.which("wrk"):
             reason = "needs wrk (apt-get install -y wrk)"
         if reason:
@@ -188,22 +191,26 @@ def main() -> None:
             print(f"[{section}] skipped: {reason}", flush=True)
             continue
         print(f"[{section}] running …", flush=True)
-        if section == "workflow":
-            rows += workflow_rows(args.count)
-        elif section == "http":
-            from benchmarks.suite_http import http_rows
+        try:
+            if section == "workflow":
+                rows += workflow_rows(args.count)
+            elif section == "http":
+                from benchmarks.suite_http import http_rows
 
-            rows += http_rows(args.seconds, only=args.only)
-        elif section == "reports":
-            from benchmarks.suite_reports import report_rows
+                rows += http_rows(args.seconds, only=args.only)
+            elif section == "reports":
+                from benchmarks.suite_reports import report_rows
 
-            rows += report_rows(args.repeat)
-        elif section == "sweep":
-            rows += sweep_rows(args.sweep_tasks, args.repeat)
-        elif section == "calendar":
-            rows += calendar_rows(args.calendar_calls)
-        elif section == "queries":
-            rows += query_rows(args.dossiers, args.reference_dossiers)
+                rows += report_rows(args.repeat)
+            elif section == "sweep":
+                rows += sweep_rows(args.sweep_tasks, args.repeat)
+            elif section == "calendar":
+                rows += calendar_rows(args.calendar_calls)
+            elif section == "queries":
+                rows += query_rows(args.dossiers, args.reference_dossiers)
+        except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others' figures
+            traceback.print_exc()
+            rows.append(Row(section, "failed", None, "", None, f"{type(exc).__name__}: {exc}"[:300]))
     rows += [Row(section, "skipped", None, "", None, reason) for section, reason in skipped.items()]
     write(rows, args, postgres)
 

@@ -86,11 +86,11 @@ def cases() -> list[Case]:
         Case("UI: dossier list (reception)", "/dossiers/", session="reception"),
         Case("UI: dossier detail (head)", f"/dossiers/{code}/", session="head"),
         Case("UI: board (supervisor)", "/board/", session="supervisor"),
-        Case("UI: dashboard (supervisor)", "/dashboard/", session="supervisor"),
     ]
     if task:
         out.append(Case("UI: task detail (specialist)", f"/tasks/{task}/", session="specialist"))
-    return out
+    # Last: a slow page keeps the workers busy after wrk stops, which would slow the next case.
+    return out + [Case("UI: dashboard (supervisor)", "/dashboard/", session="supervisor")]
 
 
 def credentials(case: Case) -> dict[str, str]:
@@ -135,23 +135,35 @@ LUA = Path(__file__).with_name("wrk_percentiles.lua")
 
 def wrk(url: str, headers: dict[str, str], connections: int, seconds: int) -> dict[str, float]:
     """Requests per second and p50 / p95 / p99 in ms (wrk's own histogram, via a Lua ``done``)."""
-    cmd = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA), url]
+    cmd = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+           "-s", str(LUA), url]  # fmt: skip
     for name, value in headers.items():
         cmd[1:1] = ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("SUITE "))
     figures = {k: float(v) for k, v in (part.split("=") for part in line.split()[1:])}
+    done = figures["rps"] > 0  # none completed within the run: no latency to report
     return {"rps": figures["rps"], "errors": figures["errors"],
-            **{p: figures[p] / 1000 for p in ("p50", "p95", "p99")}}  # fmt: skip
+            **{p: figures[p] / 1000 if done else None for p in ("p50", "p95", "p99")}}  # fmt: skip
 
 
-def http_rows(seconds: int, port: int = 8765, only: str = "") -> list[Row]:
+def free_port() -> int:
+    """A port nobody listens on now (other benchmarks may be serving on the usual ones)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_rows(seconds: int, port: int = 0, only: str = "") -> list[Row]:
     from django.db import connection
 
     todo = [c for c in cases() if not only or only in c.name or c.path.startswith("/bench/")]
     headers = {case.name: credentials(case) for case in todo}
     connection.close()
     workers = os.cpu_count() or 2
+    port = port or free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
@@ -175,11 +187,17 @@ def http_rows(seconds: int, port: int = 8765, only: str = "") -> list[Row]:
                 time.sleep(0.2)
         baseline = None
         for case in todo:
-            one = wrk(base + case.path, headers[case.name], 1, seconds)
-            eight = wrk(base + case.path, headers[case.name], 8, seconds)
+            try:
+                one = wrk(base + case.path, headers[case.name], 1, seconds)
+                eight = wrk(base + case.path, headers[case.name], 8, seconds)
+            except (subprocess.CalledProcessError, StopIteration) as exc:
+                rows.append(Row("http", case.name, None, "req/s", None, f"wrk failed: {exc!r}"[:200]))
+                continue
             baseline = baseline or (one, eight)
             errors = int(one["errors"] + eight["errors"])
             note = f"{errors} errors/non-2xx" if errors else ""
+            if one["p50"] is None:
+                note = f"no request completed within {seconds} s; {note}".rstrip("; ")
             name = f"{case.name} [{workers} workers]" if baseline == (one, eight) else case.name
             rows.append(Row("http", f"{name}: req/s at 8", eight["rps"], "req/s", baseline[1]["rps"], note))
             rows += [
@@ -188,7 +206,11 @@ def http_rows(seconds: int, port: int = 8765, only: str = "") -> list[Row]:
             ]
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return rows
 
 
