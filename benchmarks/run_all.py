@@ -211,6 +211,7 @@ def main() -> None:
         except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others' figures
             traceback.print_exc()
             rows.append(Row(section, "failed", None, "", None, f"{type(exc).__name__}: {exc}"[:300]))
+        print(table([row for row in rows if row.section == section]), flush=True)  # each section as it ends
     rows += [Row(section, "skipped", None, "", None, reason) for section, reason in skipped.items()]
     write(rows, args, postgres)
 
