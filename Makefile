@@ -44,9 +44,11 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## Workflow throughput on the configured database (see README "Benchmark").
+## Every benchmark on the configured database, one table (README "Benchmark"); e.g.
+## make bench BENCH_ARGS="--dossiers 1000000 --sections http,queries --seconds 10"
+BENCH_ARGS ?=
 bench: venv
-	$(BIN)/python benchmarks/bench_workflow.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 fmt: venv
 	$(BIN)/ruff check --fix .

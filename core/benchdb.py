@@ -71,3 +71,28 @@ def claim_bench_database(alias: str = "default", *, create: bool = True) -> str:
             cursor.execute(f"INSERT INTO {MARKER_TABLE} (created_at) VALUES (CURRENT_TIMESTAMP)")
         how = "created" if how == "created" else "marked"
     return how
+
+
+SNAPSHOT_TABLE = "onestop_bench_snapshot"
+
+
+def bench_snapshot(alias: str = "default"):
+    """The seeded province's "now" (``seed_bench``), or None when nothing was seeded. Benchmarks
+    measure relative to it: what is open, overdue or due soon is so at this instant."""
+    connection = connections[alias]
+    if SNAPSHOT_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT snapshot FROM {SNAPSHOT_TABLE}")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def record_snapshot(snapshot, alias: str = "default") -> None:
+    """Keep the snapshot of a benchmark database (``claim_bench_database`` first)."""
+    if not is_bench_database(alias):
+        raise NotABenchDatabase("record_snapshot needs a benchmark database (claim_bench_database).")
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_TABLE} (snapshot TIMESTAMP WITH TIME ZONE)")
+        cursor.execute(f"DELETE FROM {SNAPSHOT_TABLE}")
+        cursor.execute(f"INSERT INTO {SNAPSHOT_TABLE} (snapshot) VALUES (%s)", [snapshot])

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     # --- leadership dashboard (branch citizen, issue 13): /dashboard/ ---
     "leadership",
     "periodic",  # periodic report packages (issue 16): quarter, six months, year
+    "benchseed",  # manage.py seed_bench: a province's history for the benchmarks (issue 14)
 ]
 
 MIDDLEWARE = [
