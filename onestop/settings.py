@@ -123,6 +123,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs more than it saves on this workload's short queries (measured: about
     # 300 ms of an 850 ms list query, 2.6 s of a report); reports turned it off already.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # The citizen's lookup runs as a server-side prepared statement (core/prepared.py): psycopg
+    # may prepare (Django's own cursors bind on the client and never do). Set false behind a
+    # connection pooler in transaction mode that cannot keep prepared statements.
+    if env.bool("ONESTOP_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Immediate transactions and WAL let the web server and the worker share the file.
     DATABASES["default"]["OPTIONS"] = {

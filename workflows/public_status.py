@@ -19,10 +19,10 @@ import hmac
 import json
 from functools import cache
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core import prepared
 from core.exceptions import NotFound
 from procedures.models import Agency, Procedure, Step
 
@@ -145,7 +145,7 @@ def dossier_public_status(*, code: str, key: str) -> dict:
     ``rated``. One query, whatever the key.
     """
     code = (code or "").strip()
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # planned once per connection on PostgreSQL
         cursor.execute(_statement(), [code, code, TaskStatus.CANCELLED.value, code])
         rows = cursor.fetchall()
     found = rows[0] if rows and rows[0][0] == 0 else None
