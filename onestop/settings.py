@@ -128,6 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection pooler in transaction mode that cannot keep prepared statements.
     if env.bool("ONESTOP_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
+    # Off by default (measured, not yet on): bind the ORM's parameters on the server too, so that
+    # psycopg prepares every statement run five times on a connection (planning is most of a
+    # short query's cost on PostgreSQL).
+    if env.bool("ONESTOP_SERVER_SIDE_BINDING", default=False):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Immediate transactions and WAL let the web server and the worker share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -242,7 +247,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.StaffTokenAuthentication",  # with the user's agency in the same query
         "rest_framework.authentication.SessionAuthentication",
     ],
     # How many proxies in front of the app add X-Forwarded-For: 0 keys rate limits on the peer
