@@ -31,15 +31,23 @@ LOOKUP_KEY_PARAMETER = OpenApiParameter(
 )
 
 
+# One field for every call (a field keeps no state between validations): building a serializer
+# per request to read one query parameter cost more than the rest of DRF's work on the lookup.
+_KEY_FIELD = s.Text(max_length=64)
+
+
+def _valid_key(value: str) -> str:
+    try:
+        return _KEY_FIELD.run_validation(value)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"key": exc.detail}) from None
+
+
 def lookup_key(request, fallback: str | None) -> str:
     """The key from the ``X-Lookup-Key`` header, else ``fallback`` (the query's or body's ``key``)."""
     header = request.headers.get(LOOKUP_KEY_HEADER)
     if header is not None:
-        field = s.Text(max_length=64)
-        try:
-            return field.run_validation(header)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"key": exc.detail}) from None
+        return _valid_key(header)
     if not fallback:
         message = f"Bắt buộc: mã tra cứu trong tiêu đề {LOOKUP_KEY_HEADER} hoặc tham số key."
         raise serializers.ValidationError({"key": [message]})
@@ -66,9 +74,8 @@ class PublicDossierView(_PublicView):
         auth=[],
     )
     def get(self, request, code: str):
-        query = s.PublicLookupQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        key = lookup_key(request, query.validated_data.get("key"))
+        query_key = request.query_params.get("key")  # as s.PublicLookupQuery validates it
+        key = lookup_key(request, None if query_key is None else _valid_key(query_key))
         return Response(public_dossier_row(public_status.dossier_public_status(code=code, key=key)))
 
 
