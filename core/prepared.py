@@ -19,6 +19,7 @@ pooler in transaction mode (PgBouncer before 1.21, or without ``max_prepared_sta
 from __future__ import annotations
 
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 try:
     import psycopg
@@ -33,6 +34,15 @@ if psycopg is not None:
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _DebugWrapper(CursorDebugWrapper):
+    """Logs the statement as written, with its parameters: a prepared execution leaves psycopg
+    no composed query for Django's ``last_executed_query`` to read (it would log None)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def enabled() -> bool:
@@ -52,4 +62,4 @@ def cursor():
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = _PreparingCursor(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    return _DebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)

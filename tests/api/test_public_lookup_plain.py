@@ -130,8 +130,9 @@ def test_on_postgresql_the_lookup_is_a_prepared_statement(eventful, django_asser
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
     assert prepared.enabled()
     for _ in range(2):
-        with django_assert_num_queries(1):  # counted as Django counts its own queries
+        with django_assert_num_queries(1) as captured:  # counted and logged as Django's own
             public_status.dossier_public_status(code=eventful["code"], key=eventful["lookup_key"])
+        assert "lookup_key_hash" in captured.captured_queries[0]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
