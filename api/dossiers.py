@@ -15,6 +15,7 @@ from workflows.models import Dossier, DossierTask, TaskStatus
 
 from . import rows
 from . import serializers as s
+from .detail_rows import dossier_detail_row
 from .pagination import KeysetPagination
 from .schema import ERROR_RESPONSES
 
@@ -66,7 +67,7 @@ def _task_out(task_id: int) -> dict:
 
 
 def _dossier_out(user, dossier_id: int) -> dict:
-    return s.DossierDetailOut(selectors.dossier_detail(user=user, pk=dossier_id)).data
+    return dossier_detail_row(selectors.dossier_detail(user=user, pk=dossier_id))
 
 
 LIST_PARAMETERS = [
@@ -181,7 +182,7 @@ class DossierDetailView(APIView):
         responses={200: s.DossierDetailOut, **ERROR_RESPONSES(401, 403, 404)},
     )
     def get(self, request, code: str):
-        return Response(s.DossierDetailOut(selectors.dossier_detail(user=request.user, code=code)).data)
+        return Response(dossier_detail_row(selectors.dossier_detail(user=request.user, code=code)))
 
 
 class _DossierActionView(APIView):

@@ -14,9 +14,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows import selectors, services
+from workflows import public_status, services
 
 from . import serializers as s
+from .rows import iso
 from .schema import ERROR_RESPONSES
 from .throttling import PublicThrottle
 
@@ -30,15 +31,23 @@ LOOKUP_KEY_PARAMETER = OpenApiParameter(
 )
 
 
+# One field for every call (a field keeps no state between validations): building a serializer
+# per request to read one query parameter cost more than the rest of DRF's work on the lookup.
+_KEY_FIELD = s.Text(max_length=64)
+
+
+def _valid_key(value: str) -> str:
+    try:
+        return _KEY_FIELD.run_validation(value)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"key": exc.detail}) from None
+
+
 def lookup_key(request, fallback: str | None) -> str:
     """The key from the ``X-Lookup-Key`` header, else ``fallback`` (the query's or body's ``key``)."""
     header = request.headers.get(LOOKUP_KEY_HEADER)
     if header is not None:
-        field = s.Text(max_length=64)
-        try:
-            return field.run_validation(header)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"key": exc.detail}) from None
+        return _valid_key(header)
     if not fallback:
         message = f"Bắt buộc: mã tra cứu trong tiêu đề {LOOKUP_KEY_HEADER} hoặc tham số key."
         raise serializers.ValidationError({"key": [message]})
@@ -65,11 +74,9 @@ class PublicDossierView(_PublicView):
         auth=[],
     )
     def get(self, request, code: str):
-        query = s.PublicLookupQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        key = lookup_key(request, query.validated_data.get("key"))
-        dossier = selectors.dossier_public_status(code=code, key=key)
-        return Response(s.PublicDossierOut(dossier).data)
+        query_key = request.query_params.get("key")  # as s.PublicLookupQuery validates it
+        key = lookup_key(request, None if query_key is None else _valid_key(query_key))
+        return Response(public_dossier_row(public_status.dossier_public_status(code=code, key=key)))
 
 
 class PublicRatingView(_PublicView):
@@ -94,3 +101,47 @@ class PublicRatingView(_PublicView):
             comment=data.validated_data["comment"],
         )
         return Response(s.RatingOut(rating).data, status=status.HTTP_201_CREATED)
+
+
+def _public_step(step: dict) -> dict:
+    return {
+        "step": step["step"],
+        "agency": step["agency"],
+        "started_at": iso(step["started_at"]),
+        "due_at": iso(step["due_at"]),
+        "finished_at": iso(step["finished_at"]),
+        "status": step["status"],
+        "verdict": step["verdict"],
+    }
+
+
+def public_dossier_row(found: dict) -> dict:
+    """What ``serializers.PublicDossierOut`` gives of ``dossier_public_status``'s dict (a test
+    compares them; the serializer stays the schema's source of truth), without its machinery."""
+    extension = found["extension"]
+    if extension is not None:
+        extension = {key: iso(value) for key, value in extension.items()}
+    return {
+        "code": found["code"],
+        "procedure": {"code": found["procedure"]["code"], "name": found["procedure"]["name"]},
+        "receiving_agency": found["receiving_agency"],
+        "status": found["status"],
+        "status_label": found["status_label"],
+        "received_at": iso(found["received_at"]),
+        "due_at": iso(found["due_at"]),
+        "finished_at": iso(found["finished_at"]),
+        "returned_at": iso(found["returned_at"]),
+        "result": found["result"],
+        "current_steps": [_public_step(step) for step in found["current_steps"]],
+        "history": [_public_step(step) for step in found["history"]],
+        "pauses": [
+            {
+                "started_at": iso(pause["started_at"]),
+                "ended_at": iso(pause["ended_at"]),
+                "missing_documents": list(pause["missing_documents"]),
+            }
+            for pause in found["pauses"]
+        ],
+        "extension": extension,
+        "rated": found["rated"],
+    }

@@ -260,12 +260,14 @@ class RefusalOut(DossierSummaryOut):
 
 
 # --- the citizen's view: no personal data, no staff names -------------------------------------------
+# They describe ``workflows.public_status.dossier_public_status``'s dict (the schema's source of
+# truth); the endpoint renders it with ``api.rows.public_dossier_row``, which gives the same.
 
 
 class PublicStepOut(serializers.Serializer):
-    step = serializers.CharField(source="step.name")
-    agency = serializers.CharField(source="agency.name")
-    started_at = serializers.DateTimeField(source="created_at")
+    step = serializers.CharField()
+    agency = serializers.CharField()
+    started_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     status = serializers.CharField()
@@ -286,9 +288,9 @@ class PublicExtensionOut(serializers.Serializer):
 class PublicDossierOut(serializers.Serializer):
     code = serializers.CharField()
     procedure = CodeName()
-    receiving_agency = serializers.CharField(source="receiving_agency.name")
+    receiving_agency = serializers.CharField()
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField()
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -296,8 +298,8 @@ class PublicDossierOut(serializers.Serializer):
     result = serializers.CharField()
     current_steps = PublicStepOut(many=True)
     history = PublicStepOut(many=True)
-    pauses = PublicPauseOut(many=True, source="public_pauses")
-    extension = PublicExtensionOut(source="public_extension", allow_null=True)
+    pauses = PublicPauseOut(many=True)
+    extension = PublicExtensionOut(allow_null=True)
     rated = serializers.BooleanField()
 
 

@@ -16,6 +16,7 @@ and login and the citizen pages keep working.
 from __future__ import annotations
 
 import time
+from weakref import WeakKeyDictionary
 
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -43,6 +44,19 @@ def shared_cache():
     return caches["default"]
 
 
+# One Redis client per cache backend: Django's ``get_client`` builds a new ``redis.Redis`` (with
+# its table of about 170 response callbacks) on every call, which cost more than the round trip.
+_CLIENTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def redis_client(cache: RedisCache):
+    backend = cache._cache
+    client = _CLIENTS.get(backend)
+    if client is None:
+        client = _CLIENTS[backend] = backend.get_client(write=True)
+    return client
+
+
 def count_in_window(cache, key: str, ttl: int) -> int:
     """Add one to the window's counter and return it.
 
@@ -51,7 +65,7 @@ def count_in_window(cache, key: str, ttl: int) -> int:
     """
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
-        pipeline = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipeline = redis_client(cache).pipeline(transaction=False)
         pipeline.incr(full_key)
         pipeline.expire(full_key, ttl)
         count, _ = pipeline.execute()

@@ -61,9 +61,9 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 def _status_page(
-    request: HttpRequest, dossier, *, key: str, rating_form=None, message: str = "", status: int = 200
+    request: HttpRequest, dossier: dict, *, key: str, rating_form=None, message: str = "", status: int = 200
 ) -> HttpResponse:
-    can_rate = dossier.status == DossierStatus.RETURNED and not dossier.rated
+    can_rate = dossier["status"] == DossierStatus.RETURNED and not dossier["rated"]
     context = {
         "dossier": dossier,
         "can_rate": can_rate,

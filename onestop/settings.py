@@ -123,6 +123,8 @@ DATABASES = databases(
     default_url=env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
     replica_url=env.str("DATABASE_REPLICA_URL", default=""),
     conn_max_age=env.int("CONN_MAX_AGE", default=60),
+    prepared_statements=env.bool("ONESTOP_PREPARED_STATEMENTS", default=True),
+    server_side_binding=env.bool("ONESTOP_SERVER_SIDE_BINDING", default=False),
 )
 DATABASE_ROUTERS = routers(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -232,7 +234,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.StaffTokenAuthentication",  # with the user's agency in the same query
         "rest_framework.authentication.SessionAuthentication",
     ],
     # How many proxies in front of the app add X-Forwarded-For: 0 keys rate limits on the peer

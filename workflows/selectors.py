@@ -9,15 +9,12 @@ their agency or with a task at their agency.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -28,11 +25,11 @@ from django.utils import timezone
 from core.exceptions import NotFound
 
 from . import clock, permissions, rules
-from .keys import hash_lookup_key
-from .models import Dossier, DossierEvent, DossierPause, DossierRating, DossierTask, TaskStatus
+from .models import Dossier, DossierEvent, DossierTask
 from .permissions import Action
-
-_MISSING_KEY_HASH = "0" * 64  # compared against when the code is unknown, so both cases take as long
+from .public_status import NOT_FOUND as PUBLIC_NOT_FOUND
+from .public_status import dossier_public_status as dossier_public_status  # the citizen's view
+from .public_status import key_matches
 
 
 def inbox_for(
@@ -185,69 +182,14 @@ def dossier_detail(*, user: AbstractBaseUser, code: str | None = None, pk: int |
 
 
 def dossier_public_lookup(*, code: str, key: str) -> Dossier:
-    """The citizen's view by code and the key printed on the receipt.
-
-    A wrong key and an unknown code give the same ``NotFound``, after the same constant-time compare.
-    """
+    """The dossier (a model instance, for the rating service) by code and the key printed on the
+    receipt. A wrong key and an unknown code give the same ``NotFound``, after the same
+    constant-time compare (``public_status.key_matches``)."""
     dossier = (
         Dossier.objects.filter(code=(code or "").strip())
         .select_related("procedure", "receiving_agency")
         .first()
     )
-    stored = dossier.lookup_key_hash if dossier is not None and dossier.lookup_key_hash else _MISSING_KEY_HASH
-    matches = hmac.compare_digest(stored, hash_lookup_key(key or ""))
-    if dossier is None or not matches or stored == _MISSING_KEY_HASH:
-        raise NotFound("Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập.")
-    return dossier
-
-
-def dossier_public_status(*, code: str, key: str) -> Dossier:
-    """Everything the citizen may see of a dossier, for the public API and the /tra-cuu/ page alike
-    (one selector, so the two can never show different things).
-
-    The dossier found by ``dossier_public_lookup`` (same ``NotFound`` for a wrong key and an
-    unknown code), with ``current_steps`` (open tasks), ``history`` (finished tasks, in order, with
-    their verdicts), ``public_pauses`` (supplement requests: when, until when, which documents),
-    ``public_extension`` (``previous_due_at`` / ``new_due_at``, or None) and ``rated``. No
-    applicant data, no staff names, no staff notes. Four queries.
-    """
-
-    dossier = dossier_public_lookup(code=code, key=key)
-    tasks = list(
-        DossierTask.objects.filter(dossier=dossier)
-        .exclude(status=TaskStatus.CANCELLED)
-        .select_related("step", "agency")
-        .only(
-            "dossier_id", "status", "created_at", "due_at", "finished_at", "verdict",
-            "step__name", "agency__name",
-        )
-        .order_by("created_at", "id")
-    )  # fmt: skip
-    dossier.current_steps = [task for task in tasks if task.status == TaskStatus.OPEN]
-    dossier.history = [task for task in tasks if task.status == TaskStatus.DONE]
-    dossier.public_pauses = [
-        {
-            "started_at": pause["started_at"],
-            "ended_at": pause["ended_at"],
-            "missing_documents": [
-                str(doc.get("name", "")) if isinstance(doc, dict) else str(doc)
-                for doc in pause["missing_documents"] or []
-            ],
-        }
-        for pause in DossierPause.objects.filter(dossier=dossier)
-        .order_by("started_at", "id")
-        .values("started_at", "ended_at", "missing_documents")
-    ]
-    extra = (
-        Dossier.objects.filter(pk=dossier.pk)
-        .annotate(rated=Exists(DossierRating.objects.filter(dossier=OuterRef("pk"))))
-        .values("rated", "extension__previous_due_at", "extension__new_due_at")
-        .get()
-    )
-    dossier.rated = extra["rated"]
-    dossier.public_extension = (
-        {"previous_due_at": extra["extension__previous_due_at"], "new_due_at": extra["extension__new_due_at"]}
-        if extra["extension__new_due_at"] is not None
-        else None
-    )
+    if not key_matches(dossier.lookup_key_hash if dossier is not None else None, key):
+        raise NotFound(PUBLIC_NOT_FOUND)
     return dossier

@@ -76,13 +76,14 @@ def test_the_status_page_takes_a_constant_number_of_queries(
     client, receipt, staff, django_assert_num_queries
 ):
     url = f"/tra-cuu/{receipt.code}/"
-    with django_assert_num_queries(4):  # dossier; its steps; its pauses; extension and rating
+    # One: the dossier with its procedure, agency, extension and rating, its steps and pauses.
+    with django_assert_num_queries(1):
         assert client.get(url, {"key": receipt.key}).status_code == 200
     for user in (staff[(0, "specialist")], staff[(1, "specialist")]):
         services.task_complete(task=open_task(receipt.dossier), by=user, decision="approve")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         assert client.get(url, {"key": receipt.key}).status_code == 200
-    with django_assert_num_queries(1):  # a wrong key: the dossier only
+    with django_assert_num_queries(1):  # a wrong key: the same query, a 404
         assert client.get(url, {"key": "AAAAAAAAAA"}).status_code == 404
 
 

@@ -1,0 +1,79 @@
+"""The dossier detail as a plain dict: exactly what ``serializers.DossierDetailOut`` gives of
+``selectors.dossier_detail``'s dossier (a test compares them; the serializer stays the schema's
+source of truth), without a field object per value of every task, event and pause."""
+
+from __future__ import annotations
+
+from .rows import dossier_summary_row, iso
+from .serializers import _overdue
+
+
+def _task(task) -> dict:
+    step, owner = task.step, task.owner
+    return {
+        "id": task.id,
+        "step": {
+            "order": step.order,
+            "stage": step.stage,
+            "name": str(step.name),
+            "budget_hours": step.budget_hours,
+        },
+        "agency": {"code": str(task.agency.code), "name": str(task.agency.name)},
+        "role": str(task.role),
+        "status": str(task.status),
+        "owner": None if owner is None else str(owner.username),
+        "created_at": iso(task.created_at),
+        "due_at": iso(task.due_at),
+        "overdue": task.status == "open" and _overdue(task.due_at, task.finished_at),
+        "assigned_at": iso(task.assigned_at),
+        "started_at": iso(task.started_at),
+        "finished_at": iso(task.finished_at),
+        "decision": str(task.decision),
+        "verdict": str(task.verdict),
+    }
+
+
+def _event(event) -> dict:
+    actor, step, agency = event.actor, event.step, event.agency
+    return {
+        "at": iso(event.at),
+        "action": str(event.action),
+        "action_label": str(event.get_action_display()),
+        "actor": None if actor is None else str(actor.username),
+        "from_status": str(event.from_status),
+        "to_status": str(event.to_status),
+        "step": None if step is None else str(step.name),
+        "agency": None if agency is None else str(agency.code),
+        "due_at": iso(event.due_at),
+        "verdict": str(event.verdict),
+        "reason": str(event.reason),
+    }
+
+
+def _pause(pause) -> dict:
+    return {
+        "stage": pause.stage,
+        "mode": str(pause.mode),
+        "missing_documents": pause.missing_documents,
+        "started_at": iso(pause.started_at),
+        "ended_at": iso(pause.ended_at),
+    }
+
+
+def dossier_detail_row(dossier) -> dict:
+    """The dossier with the tasks, events and pauses ``selectors.dossier_detail`` prefetched."""
+    processing = dossier.processing_hours
+    return {
+        **dossier_summary_row(dossier),
+        "original_due_at": iso(dossier.original_due_at),
+        "documents": dossier.documents,
+        "reasons": dossier.reasons,
+        "current_stage": dossier.current_stage,
+        "stage_count": dossier.stage_count,
+        "version": dossier.version.number,
+        "processing_hours": None if processing is None else float(processing),
+        "paused_hours": float(dossier.paused_hours),
+        "tasks": [_task(task) for task in dossier.tasks.all()],
+        "events": [_event(event) for event in dossier.events.all()],
+        "pauses": [_pause(pause) for pause in dossier.pauses.all()],
+    }
