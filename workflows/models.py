@@ -230,6 +230,29 @@ class DossierTask(models.Model):
         return f"{self.dossier_id} stage {self.stage} step {self.step_id} ({self.status})"
 
 
+class DossierAgency(models.Model):
+    """An agency that may see a dossier: its receiving agency and every agency that has held a
+    task of it (written by ``workflows.visibility``; ``permissions.visible_dossiers`` reads it).
+
+    ``received_at`` is the dossier's, copied so that an agency's list, newest first, a month
+    included, is one range of ``dossier_agency_listed`` read in order: no test per dossier."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="visibility")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "dossier"], name="dossier_agency_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-received_at", "-dossier"], name="dossier_agency_listed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @ {self.agency_id}"
+
+
 class DossierPause(models.Model):
     """A wait for the applicant's supplement: the clock stops (or restarts) per the procedure."""
 
