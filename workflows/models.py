@@ -24,6 +24,9 @@ class DossierStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (DossierStatus.PROCESSING, DossierStatus.WAITING_SUPPLEMENT)
+# Statuses a dossier passes through: their dossiers do not pile up with the years, so a list of
+# one of them reads a bounded set (the partial index ``dossier_passing_received``).
+PASSING_STATUSES = (*OPEN_STATUSES, DossierStatus.RESULT_READY)
 
 
 class Channel(models.TextChoices):
@@ -144,6 +147,13 @@ class Dossier(models.Model):
             models.Index(fields=["applicant_name"], name="dossier_applicant_name"),
             # Index-only counts of what a staff user may see (permissions.visible_dossiers_count).
             models.Index(fields=["receiving_agency", "id"], name="dossier_agency_id"),
+            # The open lists (a status of PASSING_STATUSES, overdue), newest first, for everyone:
+            # agency staff's rows are then tested one by one against their visibility rows.
+            models.Index(
+                fields=["status", "-received_at", "-id"],
+                name="dossier_passing_received",
+                condition=models.Q(status__in=PASSING_STATUSES),
+            ),
         ]
         # Who may act on a dossier is decided by workflows/permissions.py, not by model permissions.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from core.exceptions import NotAllowed
 from core.roles import Role, agency_id_of, has_role, roles_of
@@ -204,7 +204,15 @@ def allowed_actions(user, obj: Any, actions: list[Action] | tuple[Action, ...]) 
 # --- what a user may see, as querysets on indexed columns --------------------------------------
 
 
-def visible_dossiers(user) -> QuerySet[Dossier]:
+class _ProbedExists(Exists):
+    """``EXISTS (…)`` that PostgreSQL keeps as one index probe per candidate row: with OFFSET 0
+    it can neither become a join nor a hashed subplan, both of which read every visibility row of
+    the agency (its whole history) to answer for a few candidates."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def visible_dossiers(user, *, probe: bool = False) -> QuerySet[Dossier]:
     """Dossiers the user may see: all for supervisors and admins; for other staff those received
     by their agency or with a task at their agency (the ``DossierAgency`` rows that
     ``workflows.visibility`` writes when that happens); none for anyone else.
@@ -212,12 +220,18 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     Each dossier carries ``listed_at``, its receipt time as the index that serves the user's
     lists holds it: ordering and date filters on ``listed_at`` read an agency's dossiers as one
     range of ``dossier_agency_listed`` (the dossier's own ``received_at`` indexes for supervisors).
+    With ``probe=True``, for lists whose other filters select few dossiers on the dossier's own
+    indexes (an open status, a narrow search), each candidate is tested by one probe of the
+    visibility index instead, and ``listed_at`` is the dossier's ``received_at`` (the same value).
     """
     if sees_everything(user):
         return Dossier.objects.annotate(listed_at=F("received_at"))
     agency_id = agency_id_of(user)
     if agency_id is None:
         return Dossier.objects.none().annotate(listed_at=F("received_at"))
+    if probe:
+        seen = DossierAgency.objects.filter(agency_id=agency_id, dossier_id=OuterRef("pk"))
+        return Dossier.objects.filter(_ProbedExists(seen)).annotate(listed_at=F("received_at"))
     return Dossier.objects.filter(visibility__agency_id=agency_id).annotate(
         listed_at=F("visibility__received_at")
     )
