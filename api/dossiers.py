@@ -16,7 +16,7 @@ from workflows.models import Dossier, DossierTask, TaskStatus
 from . import rows
 from . import serializers as s
 from .detail_rows import dossier_detail_row
-from .pagination import KeysetPagination
+from .pagination import COUNT_CAP, KeysetPagination
 from .schema import ERROR_RESPONSES
 
 APPLICANT_EXAMPLE = {
@@ -84,7 +84,7 @@ LIST_PARAMETERS = [
 class DossierListCreateView(GenericAPIView):
     serializer_class = s.DossierSummaryOut
     pagination_class = KeysetPagination
-    cursor_ordering = ("-received_at", "-id")  # as selectors.dossier_list orders
+    cursor_ordering = ("-listed_at", "-id")  # as selectors.dossier_list orders
     queryset = Dossier.objects.none()  # for the schema; the selector builds the real one
 
     @extend_schema(
@@ -100,6 +100,9 @@ class DossierListCreateView(GenericAPIView):
             agency_id = Agency.objects.filter(code=query["agency"]).values_list("pk", flat=True).first()
             if agency_id is None:
                 raise InvalidInput("Không có cơ quan này.", fields={"agency": ["Không tồn tại."]})
+        search = selectors.search_plan(query.get("search"))
+        # A broad term is not counted: its count would read every match (the page says "more").
+        self.paginator.uncounted = search is not None and not search.narrow
         dossiers = selectors.dossier_list(
             user=request.user,
             status=query.get("status"),
@@ -108,11 +111,13 @@ class DossierListCreateView(GenericAPIView):
             overdue=query.get("overdue"),
             received_from=query.get("received_from"),
             received_to=query.get("received_to"),
-            search=query.get("search"),
+            search=search,
         )
         if not any(query.get(name) not in (None, "") for name in s.DossierListQuery().fields):
-            # No filter: count what the user may see from two indexes instead of the OR per row.
-            self.paginator.known_count = selectors.dossiers_visible_count(user=request.user)
+            # No filter: count what the user may see on the visibility index alone (no join).
+            self.paginator.known_count = selectors.dossiers_visible_count(
+                user=request.user, limit=COUNT_CAP + 1
+            )
         page = self.paginate_queryset(dossiers)
         return self.get_paginated_response([rows.dossier_summary_row(d) for d in page])
 

@@ -15,14 +15,36 @@ from core.exceptions import InvalidInput
 
 ESTIMATE_ABOVE = 100_000
 
+# The desk's lists count at most this many rows; past it they say "more than COUNT_CAP"
+# (``count_capped``). An exact count reads every matching row: a broad search or an agency's
+# whole history would cost more than the page (a joined row costs 5–20 µs: 10,000 rows took
+# 30–55 ms on the shared benchmark machine). Bounded, it costs at most COUNT_CAP index entries,
+# whatever the size of the history.
+COUNT_CAP = 1_000
+
+
+def bounded_count(rows, limit: int) -> int:
+    """How many rows ``rows`` has, counted up to ``limit`` (``SELECT COUNT(*) FROM (… LIMIT n)``:
+    the scan stops there). Unordered, so the planner may use whichever index is cheapest."""
+    if hasattr(rows, "order_by"):
+        return rows.order_by()[:limit].count()
+    return min(len(rows), limit)
+
 
 class EstimatingPaginator(Paginator):
     """An unfiltered list of a big table (a supervisor's dossiers: a million rows) is counted from
     PostgreSQL's statistics (``pg_class.reltuples``, kept by ANALYZE/autovacuum) instead of a
     ``COUNT(*)`` that reads the whole table; it is approximate, and only used above
-    ``ESTIMATE_ABOVE`` rows. Any filtered list, and every list on other databases, is counted exactly."""
+    ``ESTIMATE_ABOVE`` rows. Any other list is counted exactly, up to ``cap`` rows when the
+    paginator has one (``CappedPaginator``): past it, ``count`` is ``cap`` and ``capped`` is set.
+    A caller that has a cheaper count gives it with ``use_count`` (counted up to ``cap + 1``)."""
 
     estimated = False
+    capped = False
+    cap: int | None = None
+    # Set for a list whose count would read every match (a broad search): the page says how
+    # many rows it has shown so far, and ``capped`` when there are more.
+    uncounted = False
 
     @cached_property
     def count(self) -> int:
@@ -39,21 +61,46 @@ class EstimatingPaginator(Paginator):
                 if row and row[0] > ESTIMATE_ABOVE:
                     self.estimated = True
                     return int(row[0])
-        return super().count
+        if self.cap is None:
+            return super().count
+        return self._bounded(bounded_count(self.object_list, self.cap + 1))
+
+    def use_count(self, counted: int) -> None:
+        """A count the caller made itself, up to ``cap + 1`` rows."""
+        self.__dict__["count"] = self._bounded(counted)
+
+    def _bounded(self, counted: int) -> int:
+        if self.cap is not None and counted > self.cap:
+            self.capped = True
+            return self.cap
+        return counted
+
+    @property
+    def exact(self) -> bool:
+        self.count  # noqa: B018 - sets ``estimated`` and ``capped``
+        return not (self.estimated or self.capped)
 
     def page(self, number) -> Page:
-        """With an estimated count, a page is cut at ``per_page`` rows, not at the estimate, and a
-        page past the estimated end is still read: statistics that lag behind the table must not
-        make its newest rows unreachable. ``has_next`` then asks the rows, not the count."""
-        self.count  # noqa: B018 - sets ``estimated``
-        if not self.estimated:
+        """With an estimated or a capped count, a page is cut at ``per_page`` rows, not at the
+        count, and a page past the counted end is still read: statistics that lag behind the
+        table, or a cap, must not make rows unreachable. ``has_next`` then asks the rows, not the
+        count."""
+        if not self.uncounted and self.exact:
             return super().page(number)
         number = self.validate_number_estimated(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
-        return _EstimatedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+        more = len(rows) > self.per_page
+        if self.uncounted:
+            self.seen(bottom + min(len(rows), self.per_page), more=more)
+        return _EstimatedPage(rows[: self.per_page], number, self, more=more)
+
+    def seen(self, rows: int, *, more: bool) -> None:
+        """An uncounted list: ``rows`` shown up to this page, ``more`` after it."""
+        self.__dict__["count"] = rows
+        self.capped = more
 
     def validate_number_estimated(self, number) -> int:
         try:
@@ -63,6 +110,12 @@ class EstimatingPaginator(Paginator):
         if number < 1:
             raise InvalidPage("That page number is less than 1")
         return number
+
+
+class CappedPaginator(EstimatingPaginator):
+    """Counts up to ``COUNT_CAP`` rows (the dossier lists, the inbox, the staff UI's pages)."""
+
+    cap = COUNT_CAP
 
 
 class _EstimatedPage(Page):
@@ -90,11 +143,14 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     known_count: int | None = None
+    uncounted = False  # see EstimatingPaginator.uncounted
+    paginator_class = EstimatingPaginator
 
     def django_paginator_class(self, object_list, per_page):
-        paginator = EstimatingPaginator(object_list, per_page)
+        paginator = self.paginator_class(object_list, per_page)
+        paginator.uncounted = self.uncounted
         if self.known_count is not None:
-            paginator.count = self.known_count
+            paginator.use_count(self.known_count)
         return paginator
 
 
@@ -107,13 +163,17 @@ class KeysetPagination(Pagination):
     """``?page=`` for the first pages (``page × page_size`` ≤ ``MAX_OFFSET_ROWS``, else 400) and
     ``?cursor=`` (the ``next`` / ``previous`` links) for any depth: the cursor holds the last row's
     ordering key and id, so a page is one index range read, whatever its depth. The body keeps its
-    shape: count, next, previous, results.
+    shape: count, next, previous, results, plus two flags: ``count_capped`` (there are more than
+    ``count`` rows: counting stops at ``COUNT_CAP``; an ``uncounted`` list gives the rows shown so
+    far) and ``count_is_estimate`` (``count`` comes
+    from the table's statistics: an unfiltered list of a big table).
 
     The view names its ordering as ``cursor_ordering``: (key field, id field), each with ``-`` for
     descending, e.g. ``("-received_at", "-id")``; the queryset must be ordered the same way.
     """
 
     cursor_query_param = "cursor"
+    paginator_class = CappedPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -123,6 +183,7 @@ class KeysetPagination(Pagination):
             self._check_depth(request)
             self.cursor_mode = False
             page = super().paginate_queryset(queryset, request, view)
+            self.counted = self.page.paginator
             self.rows = list(page)
             self.has_more = self.page.has_next()
             self.reverse = False
@@ -131,12 +192,12 @@ class KeysetPagination(Pagination):
         self.cursor_mode = True
         key, pk, self.reverse = decode_cursor(raw)
         size = self.get_page_size(request)
-        self.count = self.known_count if self.known_count is not None else None
-        if self.count is None:
-            self.count = EstimatingPaginator(queryset, size).count
+        self.counted = self.django_paginator_class(queryset, size)
         rows = list(_after(queryset, self.ordering, key, pk, reverse=self.reverse)[: size + 1])
         self.has_more = len(rows) > size
         rows = rows[:size]
+        if self.uncounted:
+            self.counted.seen(len(rows), more=True)  # a cursor page has rows before or after it
         if self.reverse:
             rows.reverse()
         self.rows = rows
@@ -158,7 +219,9 @@ class KeysetPagination(Pagination):
     def get_paginated_response(self, data):
         return Response(
             {
-                "count": self.count if self.cursor_mode else self.page.paginator.count,
+                "count": self.counted.count,
+                "count_capped": self.counted.capped,
+                "count_is_estimate": self.counted.estimated,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
@@ -189,6 +252,21 @@ class KeysetPagination(Pagination):
         if not self.rows or not backward_more:
             return None
         return self._link(self.rows[0], reverse=True)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": (
+                f"True: there are more than ``count`` rows. Counting stops at {COUNT_CAP:,} rows,"
+                " and a broad search is not counted: ``count`` is then the rows shown so far."
+            ),
+        }
+        response["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True: ``count`` is the table's estimate (an unfiltered list of a big table).",
+        }
+        return response
 
     def get_schema_operation_parameters(self, view):
         return [

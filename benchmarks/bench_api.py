@@ -49,6 +49,7 @@ from rest_framework.authtoken.models import Token
 from core.benchdb import NotABenchDatabase, claim_bench_database
 from core.roles import Role
 from procedures.models import Agency
+from workflows import visibility
 from workflows.models import Dossier, DossierTask, StaffProfile
 from workflows.services import hash_lookup_key
 
@@ -250,10 +251,16 @@ def seed(reseed: bool) -> None:
             )
     User.objects.filter(username__startswith=USER_PREFIX).delete()
     seed_tasks()
+    print(f"visibility: {visibility.rebuild():,} rows")  # the tasks were written by SQL
     seed_lookup_keys()
     seed_staff()
     with connection.cursor() as c:
-        for table in ("workflows_dossier", "workflows_dossiertask", "workflows_dossierevent"):
+        for table in (
+            "workflows_dossier",
+            "workflows_dossiertask",
+            "workflows_dossierevent",
+            "workflows_dossieragency",
+        ):
             c.execute(f"VACUUM ANALYZE {table}")
 
 

@@ -19,11 +19,12 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 DERIVED_REBUILDS: list[tuple[str, str]] = [
     # (name, dotted path of a function without arguments)
+    ("dossier visibility", "workflows.visibility.rebuild"),
     ("report rollup", "reports.rollup.rebuild"),
 ]
 
@@ -38,3 +39,6 @@ def rebuild_derived(
         with transaction.atomic():
             function()
         stdout.write(f"  derived: {name} rebuilt in {time.perf_counter() - started:.1f} s\n")
+    if connection.vendor == "postgresql":  # statistics of the rebuilt tables (a sample per table)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

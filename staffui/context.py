@@ -35,7 +35,7 @@ class Nav:
             for group in menu:
                 for queue in group["queues"]:
                     if queue["slug"] == exact[0]:
-                        queue["count"] = exact[1]
+                        queue["count"], queue["more"] = exact[1], exact[2]
         return menu
 
     @cached_property

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from api.pagination import COUNT_CAP, bounded_count
 from core.roles import Role, agency_id_of, has_role
 from procedures.calendar import add_working_time
 from workflows import selectors
@@ -113,7 +114,8 @@ def queryset(slug: str, *, user, now: dt.datetime, calendar) -> QuerySet:
 
 
 def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
-    """The menu: per group its queues with a count; one COUNT per queue, cached briefly per user."""
+    """The menu: per group its queues with a count; one COUNT per queue, cached briefly per user.
+    Each count stops at ``COUNT_CAP`` (``more``: "1,000+"), so a badge reads at most that many rows."""
     groups = groups_for(user)
     key = counts_key(user)
     cached = cache.get(key)
@@ -125,14 +127,20 @@ def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
                 if queue.slug == "all" and (total := visible_count(user)) is not None:
                     counts[queue.slug] = total
                 else:
-                    counts[queue.slug] = queryset(queue.slug, user=user, now=now, calendar=calendar).count()
+                    rows = queryset(queue.slug, user=user, now=now, calendar=calendar)
+                    counts[queue.slug] = bounded_count(rows, COUNT_CAP + 1)
         cache.set(key, (groups, counts), COUNT_SECONDS)
     return [
         {
             "slug": group,
             "title": GROUP_TITLES[group],
             "queues": [
-                {"slug": q.slug, "title": q.title, "count": counts.get(q.slug, 0)}
+                {
+                    "slug": q.slug,
+                    "title": q.title,
+                    "count": min(counts.get(q.slug, 0), COUNT_CAP),
+                    "more": counts.get(q.slug, 0) > COUNT_CAP,
+                }
                 for q in QUEUES
                 if q.group == group
             ],
@@ -151,10 +159,9 @@ def forget_counts(user) -> None:
 
 
 def visible_count(user) -> int | None:
-    """Every visible dossier, counted from two index-only scans (None: the whole table)."""
-    from workflows.permissions import visible_dossiers_count
-
-    return visible_dossiers_count(user)
+    """Every visible dossier, up to ``COUNT_CAP + 1``, on the visibility index (None: the whole
+    table, counted like any other queue)."""
+    return selectors.dossiers_visible_count(user=user, limit=COUNT_CAP + 1)
 
 
 def can_see_board(user) -> bool:

@@ -24,6 +24,9 @@ class DossierStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (DossierStatus.PROCESSING, DossierStatus.WAITING_SUPPLEMENT)
+# Statuses a dossier passes through: their dossiers do not pile up with the years, so a list of
+# one of them reads a bounded set (the partial index ``dossier_passing_received``).
+PASSING_STATUSES = (*OPEN_STATUSES, DossierStatus.RESULT_READY)
 
 
 class Channel(models.TextChoices):
@@ -144,6 +147,13 @@ class Dossier(models.Model):
             models.Index(fields=["applicant_name"], name="dossier_applicant_name"),
             # Index-only counts of what a staff user may see (permissions.visible_dossiers_count).
             models.Index(fields=["receiving_agency", "id"], name="dossier_agency_id"),
+            # The open lists (a status of PASSING_STATUSES, overdue), newest first, for everyone:
+            # agency staff's rows are then tested one by one against their visibility rows.
+            models.Index(
+                fields=["status", "-received_at", "-id"],
+                name="dossier_passing_received",
+                condition=models.Q(status__in=PASSING_STATUSES),
+            ),
         ]
         # Who may act on a dossier is decided by workflows/permissions.py, not by model permissions.
 
@@ -235,6 +245,29 @@ class DossierTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} stage {self.stage} step {self.step_id} ({self.status})"
+
+
+class DossierAgency(models.Model):
+    """An agency that may see a dossier: its receiving agency and every agency that has held a
+    task of it (written by ``workflows.visibility``; ``permissions.visible_dossiers`` reads it).
+
+    ``received_at`` is the dossier's, copied so that an agency's list, newest first, a month
+    included, is one range of ``dossier_agency_listed`` read in order: no test per dossier."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="visibility")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "dossier"], name="dossier_agency_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-received_at", "-dossier"], name="dossier_agency_listed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @ {self.agency_id}"
 
 
 class DossierPause(models.Model):

@@ -16,12 +16,12 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from core.exceptions import NotAllowed
 from core.roles import Role, agency_id_of, has_role, roles_of
 
-from .models import Dossier, DossierTask, TaskStatus
+from .models import Dossier, DossierAgency, DossierTask, TaskStatus
 
 
 class Action(enum.StrEnum):
@@ -204,30 +204,49 @@ def allowed_actions(user, obj: Any, actions: list[Action] | tuple[Action, ...]) 
 # --- what a user may see, as querysets on indexed columns --------------------------------------
 
 
-def visible_dossiers(user) -> QuerySet[Dossier]:
+class _ProbedExists(Exists):
+    """``EXISTS (…)`` that PostgreSQL keeps as one index probe per candidate row: with OFFSET 0
+    it can neither become a join nor a hashed subplan, both of which read every visibility row of
+    the agency (its whole history) to answer for a few candidates."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def visible_dossiers(user, *, probe: bool = False) -> QuerySet[Dossier]:
     """Dossiers the user may see: all for supervisors and admins; for other staff those received
-    by their agency or with a task at their agency; none for anyone else."""
+    by their agency or with a task at their agency (the ``DossierAgency`` rows that
+    ``workflows.visibility`` writes when that happens); none for anyone else.
+
+    Each dossier carries ``listed_at``, its receipt time as the index that serves the user's
+    lists holds it: ordering and date filters on ``listed_at`` read an agency's dossiers as one
+    range of ``dossier_agency_listed`` (the dossier's own ``received_at`` indexes for supervisors).
+    With ``probe=True``, for lists whose other filters select few dossiers on the dossier's own
+    indexes (an open status, a narrow search), each candidate is tested by one probe of the
+    visibility index instead, and ``listed_at`` is the dossier's ``received_at`` (the same value).
+    """
     if sees_everything(user):
-        return Dossier.objects.all()
+        return Dossier.objects.annotate(listed_at=F("received_at"))
     agency_id = agency_id_of(user)
     if agency_id is None:
-        return Dossier.objects.none()
-    at_agency = DossierTask.objects.filter(dossier=OuterRef("pk"), agency_id=agency_id)
-    return Dossier.objects.filter(Q(receiving_agency_id=agency_id) | Exists(at_agency))
+        return Dossier.objects.none().annotate(listed_at=F("received_at"))
+    if probe:
+        seen = DossierAgency.objects.filter(agency_id=agency_id, dossier_id=OuterRef("pk"))
+        return Dossier.objects.filter(_ProbedExists(seen)).annotate(listed_at=F("received_at"))
+    return Dossier.objects.filter(visibility__agency_id=agency_id).annotate(
+        listed_at=F("visibility__received_at")
+    )
 
 
-def visible_dossiers_count(user) -> int | None:
-    """How many dossiers a staff user of one agency may see, counted as the union of two
-    index-only scans (received by the agency; with a task at the agency) instead of testing the
-    OR on every dossier. None for users who see everything: their count is the table's."""
+def visible_dossiers_count(user, *, limit: int) -> int | None:
+    """How many dossiers a staff user of one agency may see, counted up to ``limit`` on the
+    visibility index alone (an index-only scan of at most ``limit`` entries). None for users who
+    see everything: their count is the table's."""
     if sees_everything(user):
         return None
     agency_id = agency_id_of(user)
     if agency_id is None:
         return 0
-    received = Dossier.objects.filter(receiving_agency_id=agency_id).values("pk")
-    handled = DossierTask.objects.filter(agency_id=agency_id).values("dossier_id")
-    return received.union(handled).count()
+    return DossierAgency.objects.filter(agency_id=agency_id).order_by()[:limit].count()
 
 
 def workable_tasks_q(user) -> Q:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from api.pagination import MAX_OFFSET_ROWS, EstimatingPaginator
+from api.pagination import MAX_OFFSET_ROWS, CappedPaginator
 from core.exceptions import DomainError
 from procedures.calendar_loader import get_calendar
 from workflows import clock
@@ -60,12 +60,17 @@ def done(request, message: str, to: str):
     return redirect(to)
 
 
-def page_of(request, queryset, *, size: int = PAGE_SIZE, known_count: int | None = None):
+def page_of(
+    request, queryset, *, size: int = PAGE_SIZE, known_count: int | None = None, uncounted: bool = False
+):
     """One page of ``queryset``, counted like the API's lists: ``known_count`` when the caller has
-    a cheaper count, PostgreSQL's estimate for an unfiltered big table, else ``COUNT(*)``."""
-    paginator = EstimatingPaginator(queryset, size)
+    a cheaper count (up to ``COUNT_CAP + 1``), PostgreSQL's estimate for an unfiltered big table,
+    else ``COUNT(*)`` up to ``COUNT_CAP`` rows (``paginator.capped``: "more than"); an
+    ``uncounted`` list (a broad search) shows the rows seen so far, and "more than"."""
+    paginator = CappedPaginator(queryset, size)
+    paginator.uncounted = uncounted
     if known_count is not None:
-        paginator.count = known_count
+        paginator.use_count(known_count)
     return paginator.get_page(bounded_page_number(request.GET.get("page"), size))
 
 

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 import printing
+from api.pagination import COUNT_CAP
 from core.exceptions import InvalidInput
 from procedures.calendar_loader import get_calendar
 from workflows import clock, selectors, services
 from workflows.models import OPEN_STATUSES, DossierStatus
-from workflows.permissions import Action, allowed_actions, visible_dossiers_count
+from workflows.permissions import Action, allowed_actions
 
 from .. import queues
 from ..deadlines import deadline_of
@@ -49,6 +50,7 @@ def dossier_list(request):
     form = SearchForm(request.GET or None)
     now = clock.now()
     known_count = None
+    uncounted = False
     if slug:
         if slug not in {q.slug for q in DOSSIER_QUEUES}:
             raise Http404
@@ -56,19 +58,21 @@ def dossier_list(request):
     else:
         filters = form.cleaned_data if form.is_valid() else {}
         if not any(filters.values()):
-            # Every visible dossier: two index-only scans instead of the OR tested per row.
-            known_count = visible_dossiers_count(request.user)
+            # Every visible dossier: counted on the visibility index alone.
+            known_count = selectors.dossiers_visible_count(user=request.user, limit=COUNT_CAP + 1)
+        search = selectors.search_plan(filters.get("search"))
+        uncounted = search is not None and not search.narrow  # a broad term: "more than" its page
         rows = selectors.dossier_list(
             user=request.user,
-            search=filters.get("search") or None,
+            search=search,
             procedure=(filters.get("procedure") or "").strip() or None,
             status=filters.get("status") or None,
             received_from=filters.get("received_from"),
             received_to=filters.get("received_to"),
         )
-    page = page_of(request, rows, known_count=known_count)
+    page = page_of(request, rows, known_count=known_count, uncounted=uncounted)
     if slug:
-        request.staffui_queue_count = (slug, page.paginator.count)
+        request.staffui_queue_count = (slug, page.paginator.count, page.paginator.capped)
     with_deadlines(
         page.object_list,
         due=lambda d: d.due_at if d.status in OPEN_STATUSES else None,

@@ -30,7 +30,7 @@ def task_queue(request):
         raise Http404
     rows = queues.queryset(slug, user=request.user, now=clock.now(), calendar=get_calendar())
     page = page_of(request, rows)
-    request.staffui_queue_count = (slug, page.paginator.count)
+    request.staffui_queue_count = (slug, page.paginator.count, page.paginator.capped)
     with_deadlines(
         page.object_list,
         due=lambda task: task.due_at if task.status == TaskStatus.OPEN else None,

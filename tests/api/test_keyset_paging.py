@@ -120,10 +120,10 @@ def test_a_narrow_search_is_sorted_from_its_matches_and_a_broad_one_by_the_date_
     assert not isinstance(narrow.query.order_by[0], str)  # an expression: no index walk by date
     assert list(selectors.dossier_list(user=supervisor, search=code)) == [dossiers[3]]
     assert list(selectors.dossier_list(user=supervisor, search="nộp 2")) == [dossiers[2]]
-    monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", 3)  # "Người nộp" is now a broad term
+    monkeypatch.setattr(selectors, "NAME_PROBE_ROWS", 3)  # "Người nộp" is now a broad term
     assert not selectors.search_is_narrow("Người nộp")
     broad = selectors.dossier_list(user=supervisor, search="Người nộp")
-    assert broad.query.order_by == ("-received_at", "-id")
+    assert broad.query.order_by == ("-listed_at", "-id")
     assert list(broad) == list(narrow) and len(narrow) == 7
 
 

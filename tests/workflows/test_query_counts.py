@@ -16,11 +16,13 @@ from workflows.models import DossierTask
 
 # Queries per operation, BEGIN and COMMIT included (both backends log them).
 # Registration: version in force, code, process, viewflow's start and gateway tasks (one INSERT),
-# its step task, their links, dossier, task, event, outbox.
-REGISTER = 12
+# its step task, their links, dossier, task, the receiving agency's visibility row
+# (workflows.visibility), event, outbox.
+REGISTER = 13
 # Completion opening the next stage: dossier lock, then task lock (in that order, as every path
 # locks them, so two officers cannot deadlock), task, process lock, viewflow's step, join, gateway
-# and new step, their links, our new task, dossier, event.
+# and new step, their links, our new task, dossier, event. (A next stage at the same agency adds
+# no visibility row: only a step at another agency does, one INSERT.)
 COMPLETE_NEXT_STAGE = 14
 # Completion ending processing: no new step; viewflow's end task, open-task check and process
 # instead, and the outbox.

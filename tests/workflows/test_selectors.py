@@ -107,6 +107,7 @@ def test_the_fast_visible_count_equals_the_visible_list(clock, make_staff):
     )
     services.task_complete(task=dossiers[0].tasks.get(status="open"), by=officer_a, decision="approve")
     for user, expected in ((reception, 3), (officer_a, 3), (officer_b, 2), (outsider, 0)):
-        assert selectors.dossiers_visible_count(user=user) == expected
+        assert selectors.dossiers_visible_count(user=user, limit=100) == expected
         assert selectors.dossiers_visible_to(user=user).count() == expected
-    assert selectors.dossiers_visible_count(user=supervisor) is None
+    assert selectors.dossiers_visible_count(user=reception, limit=2) == 2  # counted up to the limit
+    assert selectors.dossiers_visible_count(user=supervisor, limit=100) is None

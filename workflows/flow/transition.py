@@ -19,7 +19,7 @@ from viewflow.workflow.models import Task
 
 from procedures.models import ProcedureVersion, Step
 
-from .. import deadlines
+from .. import deadlines, visibility
 from ..models import Dossier, DossierTask, TaskStatus
 
 
@@ -138,3 +138,4 @@ def open_dossier_tasks(transition: Transition, step_tasks: list[Task]) -> None:
         transition.opened = rows  # registration saves them with the dossier, after the process
     else:
         transition.opened = DossierTask.objects.bulk_create(rows)
+        visibility.grant_tasks(transition.dossier, rows)

@@ -14,7 +14,7 @@ from core.exceptions import InvalidInput
 from procedures.models import Procedure, ProcedureVersion
 from procedures.selectors import version_in_force
 
-from .. import clock, deadlines
+from .. import clock, deadlines, visibility
 from ..applicants import validate_applicant
 from ..flow.transition import Transition, version_steps
 from ..keys import hash_lookup_key, new_lookup_key
@@ -195,6 +195,7 @@ def dossier_register(
         for task in transition.opened:
             task.dossier = dossier
         DossierTask.objects.bulk_create(transition.opened)
+        visibility.grant(dossier, (task.agency_id for task in transition.opened))
         intake.record(
             dossier,
             EventAction.REGISTERED,
@@ -244,6 +245,7 @@ def dossier_refuse_at_intake(
             lookup_key_hash="",
         )
         dossier.save(force_insert=True)
+        visibility.grant(dossier)
         intake.record(
             dossier,
             EventAction.REFUSED_AT_INTAKE,
