@@ -27,5 +27,5 @@ def test_the_outbox_adds_one_insert_per_transition(portal, clock, procedure, rec
 
     counts = _measure(procedure, reception, specialist)
 
-    assert counts == (REGISTER + 1, COMPLETE_NEXT_STAGE + 1, COMPLETE_LAST_STAGE + 1) == (13, 15, 17)
+    assert counts == (REGISTER + 1, COMPLETE_NEXT_STAGE + 1, COMPLETE_LAST_STAGE + 1) == (14, 15, 17)
     assert SyncRow.objects.count() == 6
