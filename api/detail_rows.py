@@ -4,7 +4,9 @@ source of truth), without a field object per value of every task, event and paus
 
 from __future__ import annotations
 
-from .rows import dossier_summary_row, iso
+from workflows.models import EventAction
+
+from .rows import choice_label, dossier_summary_row, iso
 from .serializers import _overdue
 
 
@@ -38,7 +40,7 @@ def _event(event) -> dict:
     return {
         "at": iso(event.at),
         "action": str(event.action),
-        "action_label": str(event.get_action_display()),
+        "action_label": choice_label(EventAction, event.action),
         "actor": None if actor is None else str(actor.username),
         "from_status": str(event.from_status),
         "to_status": str(event.to_status),

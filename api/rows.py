@@ -10,10 +10,27 @@ the schema's source of truth) at a fraction of the cost.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from django.utils import timezone
+from django.db import models
+from django.utils import timezone, translation
+
+from workflows.models import DossierStatus
 
 from .serializers import _overdue
+
+
+@functools.cache
+def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[str, str]:
+    """``{value: label}`` of ``choices`` in ``language``, built once per language."""
+    with translation.override(language):
+        return {str(value): str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[models.Choices], value: str) -> str:
+    """What ``Model.get_FOO_display()`` gives (the value itself when it is not a choice), without
+    hashing every lazy label of the field on each call (0.2 ms a row on a 50-row page)."""
+    return _choice_labels(choices, translation.get_language()).get(value, str(value))
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -59,7 +76,7 @@ def dossier_summary_row(dossier) -> dict:
     return {
         "code": str(dossier.code),
         "status": str(dossier.status),
-        "status_label": str(dossier.get_status_display()),
+        "status_label": choice_label(DossierStatus, dossier.status),
         "procedure": _code_name(dossier.procedure),
         "receiving_agency": _code_name(dossier.receiving_agency),
         "channel": str(dossier.channel),
