@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
+
+from core.batches import delete_in_batches
 
 from .models import SyncRow, SyncStatus
 
@@ -30,11 +31,4 @@ def purge_delivered_sync_rows(*, now: dt.datetime, days: int, batch_size: int = 
     if days <= 0:
         return 0
     cutoff = now - dt.timedelta(days=days)
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            ids = list(purgeable(cutoff).order_by("sent_at").values_list("id", flat=True)[:batch_size])
-            if ids:
-                deleted += SyncRow.objects.filter(pk__in=ids).delete()[0]
-        if len(ids) < batch_size:
-            return deleted
+    return delete_in_batches(purgeable(cutoff), order_by="sent_at", batch_size=batch_size)
