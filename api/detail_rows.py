@@ -6,33 +6,11 @@ from __future__ import annotations
 
 from workflows.models import EventAction
 
-from .rows import choice_label, dossier_summary_row, iso
-from .serializers import _overdue
+from .rows import choice_label, dossier_summary_row, iso, task_work
 
 
 def _task(task) -> dict:
-    step, owner = task.step, task.owner
-    return {
-        "id": task.id,
-        "step": {
-            "order": step.order,
-            "stage": step.stage,
-            "name": str(step.name),
-            "budget_hours": step.budget_hours,
-        },
-        "agency": {"code": str(task.agency.code), "name": str(task.agency.name)},
-        "role": str(task.role),
-        "status": str(task.status),
-        "owner": None if owner is None else str(owner.username),
-        "created_at": iso(task.created_at),
-        "due_at": iso(task.due_at),
-        "overdue": task.status == "open" and _overdue(task.due_at, task.finished_at),
-        "assigned_at": iso(task.assigned_at),
-        "started_at": iso(task.started_at),
-        "finished_at": iso(task.finished_at),
-        "decision": str(task.decision),
-        "verdict": str(task.verdict),
-    }
+    return {"id": task.id, **task_work(task)}
 
 
 def _event(event) -> dict:

@@ -45,12 +45,10 @@ def _code_name(obj) -> dict:
     return {"code": str(obj.code), "name": str(obj.name)}
 
 
-def task_row(task) -> dict:
+def task_work(task) -> dict:
+    """A task's own fields from its step on, as ``TaskOut`` and the detail's tasks give them."""
     step, owner = task.step, task.owner
     return {
-        "id": task.id,
-        "dossier": str(task.dossier.code),
-        "procedure": _code_name(task.dossier.procedure),
         "step": {
             "order": step.order,
             "stage": step.stage,
@@ -69,6 +67,15 @@ def task_row(task) -> dict:
         "finished_at": iso(task.finished_at),
         "decision": str(task.decision),
         "verdict": str(task.verdict),
+    }
+
+
+def task_row(task) -> dict:
+    return {
+        "id": task.id,
+        "dossier": str(task.dossier.code),
+        "procedure": _code_name(task.dossier.procedure),
+        **task_work(task),
     }
 
 
