@@ -19,8 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +33,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from benchmarks.bench_api import USER_PREFIX, lookup_key
+from benchmarks.http_server import bench_server, worker_count
 from workflows.models import Dossier
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -108,27 +107,8 @@ def main() -> None:
         sys.exit("Needs PostgreSQL (DATABASE_URL) and wrk (apt-get install -y wrk).")
     todo = [c for c in cases() if not args.only or args.only in c[0] or c[0].startswith("trivial")]
     connection.close()
-    workers = os.cpu_count() or 2
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-        "DEBUG": "false",
-        "ONESTOP_PUBLIC_RATE": "1000000/second",
-        "ONESTOP_AUTH_RATE": "1000000/second",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "onestop.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(workers), "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    workers = worker_count()
+    with bench_server(args.port) as base:
         print(f"gunicorn: {workers} gthread workers; wrk {args.seconds} s per case and concurrency")
         print(
             f"{'case':44} {'p50':>7} {'p90':>7} {'p99':>7} {'×base':>6} {'rps@8':>8} {'%base':>6} {'err':>4}"
@@ -144,9 +124,6 @@ def main() -> None:
                 f" {one['errors'] + eight['errors']:7d}",
                 flush=True,
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

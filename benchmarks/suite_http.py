@@ -16,8 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +27,7 @@ if __name__ == "__main__":
 
     django.setup()
 
+from benchmarks.http_server import bench_server, worker_count  # noqa: E402
 from benchmarks.suite_rows import Row  # noqa: E402
 
 
@@ -162,29 +161,9 @@ def http_rows(seconds: int, port: int = 0, only: str = "") -> list[Row]:
     todo = [c for c in cases() if not only or only in c.name or c.path.startswith("/bench/")]
     headers = {case.name: credentials(case) for case in todo}
     connection.close()
-    workers = os.cpu_count() or 2
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-        "DEBUG": "false",
-        "ONESTOP_PUBLIC_RATE": "1000000/second",
-        "ONESTOP_AUTH_RATE": "1000000/second",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "onestop.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    workers = worker_count()
     rows: list[Row] = []
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/bench/trivial", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with bench_server(port or free_port()) as base:
         baseline = None
         for case in todo:
             try:
@@ -204,13 +183,6 @@ def http_rows(seconds: int, port: int = 0, only: str = "") -> list[Row]:
                 Row("http", f"{case.name}: {p} at 1", one[p], "ms", baseline[0][p], "", lower=True)
                 for p in ("p50", "p95", "p99")
             ]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     return rows
 
 
