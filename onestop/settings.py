@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from onestop.beat import beat_schedule
 from onestop.databases import databases, routers
 from onestop.log_config import logging_config
 
@@ -191,7 +192,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # Redis down must not stop the desk (core/outage.py): short timeouts, no connection or publish
 # retry loop in a request; the outbox re-queues what could not be queued once the broker is back.
@@ -329,50 +329,8 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Một cửa <motcua@localhost>")
-# A static schedule: it lives in code review and needs no database table or admin to be correct.
-# The report rollup (reports/rollup.py): a no-op within a day, the closed day just after midnight.
+# The report rollup's refresh (reports/rollup.py).
 ONESTOP_ROLLUP_INTERVAL_SECONDS = env.int("ONESTOP_ROLLUP_INTERVAL_SECONDS", default=600)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "refresh-report-rollup": {
-            "task": "reports.refresh_rollup",
-            "schedule": float(ONESTOP_ROLLUP_INTERVAL_SECONDS),
-            "options": {"expires": float(ONESTOP_ROLLUP_INTERVAL_SECONDS)},
-        },
-        "sweep-deadlines": {
-            "task": "notifications.sweep_deadlines",
-            "schedule": float(ONESTOP_SWEEP_INTERVAL_SECONDS),
-            "options": {"expires": float(ONESTOP_SWEEP_INTERVAL_SECONDS)},
-        },
-        "fire-viewflow-timers": {
-            "task": "notifications.fire_viewflow_timers",
-            "schedule": float(ONESTOP_SWEEP_INTERVAL_SECONDS),
-            "options": {"expires": float(ONESTOP_SWEEP_INTERVAL_SECONDS)},
-        },
-        "deliver-pending": {
-            "task": "notifications.deliver_pending",
-            "schedule": 300.0,
-            "options": {"expires": 300.0},
-        },
-        # Daily: delivered notifications and portal sync rows past ONESTOP_DELIVERED_RETENTION_DAYS.
-        "purge-delivered-notifications": {
-            "task": "notifications.purge_delivered",
-            "schedule": 86400.0,
-            "options": {"expires": 3600.0},
-        },
-        "purge-delivered-portal-rows": {
-            "task": "portal.purge_delivered",
-            "schedule": 86400.0,
-            "options": {"expires": 3600.0},
-        },
-        # Daily: the packages of the quarter, six months and year just ended, built once each.
-        "build-periodic-reports": {
-            "task": "periodic.build_ended_periods",
-            "schedule": 86400.0,
-            "options": {"expires": 3600.0},
-        },
-    }
-)
 
 # --- Dossiers and the workflow (workflows/) ---
 # The apology letter with a new appointment must be sent at least this many working days before
@@ -417,19 +375,10 @@ ONESTOP_PORTAL_MAX_ATTEMPTS = env.int("ONESTOP_PORTAL_MAX_ATTEMPTS", default=20)
 ONESTOP_PORTAL_FETCH_SECONDS = env.int("ONESTOP_PORTAL_FETCH_SECONDS", default=300)
 # The system reception account that registers an agency's online dossiers ({agency} = its code).
 ONESTOP_PORTAL_RECEPTION_USERNAME = env.str("ONESTOP_PORTAL_RECEPTION_USERNAME", default="dvcqg.{agency}")
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "portal-deliver-pending": {
-            "task": "portal.deliver_pending",
-            "schedule": 60.0,
-            "options": {"expires": 60.0},
-        },
-        "portal-fetch-online": {
-            "task": "portal.fetch_online",
-            "schedule": float(ONESTOP_PORTAL_FETCH_SECONDS),
-            "options": {"expires": float(ONESTOP_PORTAL_FETCH_SECONDS)},
-        },
-    }
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    sweep_seconds=ONESTOP_SWEEP_INTERVAL_SECONDS,
+    rollup_seconds=ONESTOP_ROLLUP_INTERVAL_SECONDS,
+    portal_fetch_seconds=ONESTOP_PORTAL_FETCH_SECONDS,
 )
 
 # --- Open data (reports/opendata.py, /api/v1/open-data/, /thong-ke/) ---
