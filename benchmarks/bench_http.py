@@ -32,7 +32,7 @@ django.setup()
 from django.contrib.auth.models import User
 from django.db import connection
 
-from benchmarks.bench_api import USER_PREFIX, lookup_key
+from benchmarks.api_seed import USER_PREFIX, lookup_key
 from benchmarks.http_server import bench_server, worker_count
 from workflows.models import Dossier
 
