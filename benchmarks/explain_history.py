@@ -4,7 +4,7 @@
 
 Read only. Each plan should read an index range on open work or on one dossier's id, whatever the
 size of the history (docs/SIZING.md "History: indexes, not partitions"). Needs a database seeded by
-``seed_bench`` (its staff users ``bench-api-*``) and ANALYZEd.
+``seed_bench`` (the demo staff of its busiest agency, ``benchmarks.province.staff``) and ANALYZEd.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
 
@@ -32,6 +31,7 @@ def explain(label: str, queryset) -> None:
 
 
 def main() -> None:
+    from benchmarks import province
     from notifications.models import Notification
     from portal.models import SyncRow
     from workflows import selectors
@@ -39,11 +39,9 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("explain_history needs PostgreSQL (DATABASE_URL)")
-    users = get_user_model().objects
-    specialist = users.filter(username__startswith="bench-api-specialist").order_by("pk").first()
-    head = users.filter(username__startswith="bench-api-head").order_by("pk").first()
+    specialist, head = province.staff("specialist"), province.staff("head")
     if specialist is None or head is None:
-        sys.exit("no bench-api-* staff: seed the database with seed_bench first")
+        sys.exit("no demo staff at the busiest agency: seed the database with seed_bench first")
     newest = Dossier.objects.filter(status="returned").order_by("-id").values_list("id", flat=True).first()
     oldest = Dossier.objects.filter(status="returned").order_by("id").values_list("id", flat=True).first()
     explain("inbox: specialist, first page", selectors.inbox_for(user=specialist)[:50])
