@@ -1,21 +1,9 @@
-"""Where processing time goes: time cut against legal and committed durations, and bottlenecks
-per step and agency (working hours; medians and p90)."""
+"""Where processing time goes: time cut against legal and committed durations (working hours;
+medians and p90). The bottlenecks per step and agency are in ``reports.bottlenecks``."""
 
 from collections.abc import Sequence
 
-from django.db.models import (
-    Avg,
-    Count,
-    F,
-    Max,
-    Q,
-)
-
-from workflows.models import (
-    DossierTask,
-    TaskStatus,
-    Verdict,
-)
+from django.db.models import Max
 
 from ._query import (
     CUTTING_GROUPS,
@@ -28,10 +16,10 @@ from ._query import (
     cutting_sums,
     without_jit,
 )
-from .assembly import Report, column_sums, cut_percent, ratio, version_changes
+from .assembly import Report, cut_percent, ratio, version_changes
 from .cutting_rollup import rolled_cutting_aggregates
 from .periods import Period
-from .stats import grouped_percentiles, percentiles_by_sets
+from .stats import percentiles_by_sets
 
 
 def _cutting_figures(row: dict, pct: dict) -> dict:
@@ -120,63 +108,4 @@ def cutting_report(
         totals=_cutting_figures(totals, total_pct),
         unit=unit,
         extra={"versions": versions},
-    )
-
-
-@without_jit
-def bottleneck_report(*, period: Period, agency_ids: Sequence[int] | None = None, unit: str = "") -> Report:
-    """Per step and processing agency, for tasks finished in the period: how long they waited in the
-    queue and how long the work took (working hours; median and p90) against the step's budget, and
-    the share finished late against the task's own due time. ``top_late_steps`` ranks the steps by
-    late tasks; ``late_dossiers`` counts distinct dossiers finished late that had a late task there."""
-    tasks = DossierTask.objects.order_by().filter(
-        status=TaskStatus.DONE, finished_at__gte=period.start, finished_at__lt=period.end
-    )
-    if agency_ids is not None:
-        tasks = tasks.filter(agency_id__in=list(agency_ids))
-    late = Q(verdict=Verdict.LATE)
-    rows = tasks.values("step_id", "agency_id").annotate(
-        tasks=Count("pk"),
-        late_tasks=Count("pk", filter=late),
-        late_dossiers=Count("dossier_id", distinct=True, filter=late & Q(dossier__verdict=Verdict.LATE)),
-        over_budget=Count("pk", filter=Q(work_hours__gt=F("step__budget_hours"))),
-        budget_hours=Max("step__budget_hours"),
-        step_name=Max("step__name"),
-        procedure_code=Max("step__version__procedure__code"),
-        agency_code=Max("agency__code"),
-        agency_name=Max("agency__name"),
-        mean_wait_hours=Avg("wait_hours"),
-        mean_work_hours=Avg("work_hours"),
-    )
-    pct = grouped_percentiles(
-        tasks, group_by=["step_id", "agency_id"], values=["wait_hours", "work_hours"], percentiles=PERCENTILES
-    )
-    out = []
-    for row in rows:
-        p = pct.get((row["step_id"], row["agency_id"]), {})
-        out.append(
-            {
-                **row,
-                "mean_wait_hours": _round(row["mean_wait_hours"]),
-                "mean_work_hours": _round(row["mean_work_hours"]),
-                "median_wait_hours": _round(p.get("wait_hours_p50")),
-                "p90_wait_hours": _round(p.get("wait_hours_p90")),
-                "median_work_hours": _round(p.get("work_hours_p50")),
-                "p90_work_hours": _round(p.get("work_hours_p90")),
-                "late_share": ratio(row["late_tasks"], row["tasks"]),
-                "over_budget_share": ratio(row["over_budget"], row["tasks"]),
-            }
-        )
-    out.sort(key=lambda r: (r["procedure_code"], r["agency_code"], r["step_id"]))
-    top = sorted((r for r in out if r["late_tasks"]), key=lambda r: (-r["late_tasks"], -r["late_dossiers"]))
-    totals = column_sums(out, ("tasks", "late_tasks", "late_dossiers", "over_budget"))
-    totals["late_share"] = ratio(totals["late_tasks"], totals["tasks"])
-    return Report(
-        kind="bottlenecks",
-        period=period,
-        group_by="step",
-        rows=out,
-        totals=totals,
-        unit=unit,
-        extra={"top_late_steps": [{"step_id": r["step_id"], "agency_id": r["agency_id"]} for r in top[:10]]},
     )

@@ -1,5 +1,5 @@
 """Leadership statistics: form II.06a (``processing``), cutting of processing time and bottlenecks
-(``performance``), service indicators and the dashboard (``indicators``).
+(``performance``, ``bottlenecks``), service indicators and the dashboard (``indicators``).
 
 Every figure is one SQL aggregation over indexed columns of ``workflows.Dossier`` /
 ``DossierTask`` (a constant number of queries per report, whatever the number of dossiers); the
@@ -8,8 +8,9 @@ definitions of each column are in ``reports.processing``. Callers import from he
 """
 
 from ._query import CUTTING_GROUPS, GROUP_FIELDS, PERCENTILES, without_jit
+from .bottlenecks import bottleneck_report
 from .indicators import INDICATOR_COUNTS, dashboard, indicators_report, monthly_counts
-from .performance import bottleneck_report, cutting_report
+from .performance import cutting_report
 from .processing import processing_counts, processing_queryset, processing_report
 
 __all__ = [

@@ -103,3 +103,34 @@ def test_a_head_sees_only_the_steps_of_their_agency(tasks, july):
     a, b, appraise, tax = tasks
     report = bottleneck_report(period=july, agency_ids=[b.id])
     assert [r["step_id"] for r in report.rows] == [tax.id]
+
+
+def test_assembly_sorts_ranks_and_totals_without_the_database():
+    from reports.bottlenecks import assemble, bottleneck_row
+    from reports.periods import make_period
+
+    def row(step, agency, tasks, late, over):
+        counts = {"step_id": step, "agency_id": agency, "tasks": tasks, "late_tasks": late,
+                  "over_budget": over, "mean_wait_hours": 1.04, "mean_work_hours": None}  # fmt: skip
+        step_labels = {"name": f"Bước {step}", "budget_hours": 8, "procedure_code": f"1.00{step}"}
+        return bottleneck_row(counts, late, step_labels, {"code": f"A{agency}"}, {"work_hours_p50": 2.0})
+
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    july = make_period(
+        date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 7, 31), tz=ZoneInfo("Asia/Ho_Chi_Minh")
+    )
+    report = assemble([row(2, 1, 10, 5, 1), row(1, 2, 4, 0, 0), row(1, 1, 6, 6, 2)], july, "")
+    assert [(r["step_id"], r["agency_id"]) for r in report.rows] == [(1, 1), (1, 2), (2, 1)]
+    assert report.extra["top_late_steps"] == [{"step_id": 1, "agency_id": 1}, {"step_id": 2, "agency_id": 1}]
+    assert report.totals == {
+        "tasks": 20,
+        "late_tasks": 11,
+        "late_dossiers": 11,
+        "over_budget": 3,
+        "late_share": 0.55,
+    }
+    first = report.rows[0]
+    assert (first["late_share"], first["over_budget_share"], first["median_work_hours"]) == (1.0, 0.3333, 2.0)
+    assert first["median_wait_hours"] is None and first["mean_work_hours"] is None
