@@ -54,9 +54,13 @@ FLOW_COUNTS = (
 )
 STOCK_FIELDS = ("receiving_agency_id", "procedure_id")
 BATCH = 5000
-# Set in the cache when a refresh commits: a report looks for the rollup (a query) only then, so a
-# database without one pays nothing. The report checks the database's watermark itself.
+# Set in the cache when a refresh commits (or from ``RollupState`` when the cache lost it): the
+# reports look for the rollup's watermark (a query) only then. They check it themselves.
 CACHE_KEY = "reports:rollup:rolled_until"
+# Cached when the database has no rollup, so that a database without one pays one query a minute;
+# setting it by hand makes the reports read directly (the tests and bench_rollup compare both).
+NOT_PUBLISHED = ""
+NOT_PUBLISHED_SECONDS = 60
 
 
 def office_tz():
@@ -341,23 +345,35 @@ def _done(state: RollupState, until: dt.date) -> None:
     transaction.on_commit(lambda: _publish(until))
 
 
-def _publish(until: dt.date) -> None:
+def _publish(until: dt.date | None, timeout: int | None = None) -> None:
     if cache_breaker.available():
         try:
-            cache.set(CACHE_KEY, until.isoformat(), None)
+            cache.set(CACHE_KEY, until.isoformat() if until else NOT_PUBLISHED, timeout)
         except CACHE_ERRORS as exc:
             cache_breaker.failed(exc)
 
 
 def published() -> bool:
-    """Whether a refresh said there is a rollup (False while the cache is unreachable)."""
-    if not cache_breaker.available():
-        return False
-    try:
-        return bool(cache.get(CACHE_KEY))
-    except CACHE_ERRORS as exc:
-        cache_breaker.failed(exc)
-        return False
+    """Whether there is a rollup to read. A refresh says so in the cache; when the cache has no
+    answer (flushed, restarted, or unreachable) the database is asked (one query on a one-row
+    table) and its answer cached again: a lost cache must not send every report to the direct
+    queries until the next refresh. "No rollup" is cached for ``NOT_PUBLISHED_SECONDS`` only."""
+    value = None
+    if cache_breaker.available():
+        try:
+            value = cache.get(CACHE_KEY)
+        except CACHE_ERRORS as exc:
+            cache_breaker.failed(exc)
+    if value is not None:
+        return bool(value)
+    until = (
+        RollupState.objects.filter(rolled_until__isnull=False)
+        .order_by("pk")
+        .values_list("rolled_until", flat=True)
+        .first()
+    )
+    _publish(until, None if until else NOT_PUBLISHED_SECONDS)
+    return until is not None
 
 
 def mark_dirty(day: dt.date) -> None:

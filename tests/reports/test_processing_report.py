@@ -55,6 +55,9 @@ def test_restricted_to_one_agency(scenario, july):
 
 
 def test_one_aggregate_query_and_one_for_the_labels(scenario, july):
+    from reports.rollup import published
+
+    assert published() is False  # no rollup: asked once, then cached (reports.rollup.published)
     with CaptureQueriesContext(connection) as queries:
         processing_report(period=july, group_by="agency")
     selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]

@@ -39,3 +39,19 @@ def test_a_correction_of_the_past_is_redone_by_the_next_refresh(db, scenario):
     refresh(until=dt.date(2026, 9, 1))
     assert RollupState.objects.get().dirty_from is None
     assert received_on_the_15th() == before + 1
+
+
+def test_a_lost_cache_is_answered_from_the_database_and_cached_again(db, scenario):
+    from django.core.cache import cache
+
+    from reports.rollup import CACHE_KEY, NOT_PUBLISHED, published
+
+    cache.delete(CACHE_KEY)
+    assert published() is False  # no rollup yet: the database says so
+    assert cache.get(CACHE_KEY) == NOT_PUBLISHED  # and that is cached (for a minute)
+    refresh(until=dt.date(2026, 9, 1))
+    cache.delete(CACHE_KEY)  # a flushed or restarted cache after the refresh
+    assert published() is True
+    assert cache.get(CACHE_KEY) == "2026-09-01"
+    cache.set(CACHE_KEY, NOT_PUBLISHED, None)  # the switch the equivalence tests use
+    assert published() is False
