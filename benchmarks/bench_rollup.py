@@ -53,7 +53,10 @@ def main() -> None:
         t0 = time.perf_counter()
         done = rebuild()
         seconds = time.perf_counter() - t0
-        print(f"rebuild(): {seconds:.1f} s, {done['flows']:,} flow rows, {done['stock']:,} stock rows")
+        print(
+            f"rebuild(): {seconds:.1f} s, {done['flows']:,} flow rows, {done['stock']:,} stock rows, "
+            f"{done['hours']:,} hours rows"
+        )
     tz = timezone.get_default_timezone()
     year = make_period(date_from=dt.date(args.year, 1, 1), date_to=dt.date(args.year, 12, 31), tz=tz)
     q3 = make_period(date_from=dt.date(args.year, 7, 1), date_to=dt.date(args.year, 9, 30), tz=tz)

@@ -4,7 +4,8 @@ Per (agency, procedure, version) the rollup keeps resolved, processing hours (co
 millionths: integers, so the sums are exact and add up in any order), and the counts comparable
 with / within the committed duration; the legal and committed durations are the version's
 (immutable once a dossier uses it): ``Σ nᵥ·valueᵥ`` per unit, as ``reports._query.cutting_sums``. The medians
-and p90 are not additive: they stay one ordered-set aggregate over the period's resolved rows.
+and p90 are not additive: ``reports.cutting_percentiles`` finds them exactly from the rollup's
+counts per whole working hour and the few values of the buckets that hold their ranks.
 """
 
 import datetime as dt
@@ -17,6 +18,7 @@ from procedures.models import DurationUnit, ProcedureVersion
 from workflows.models import Result
 
 from ._query import _dossiers, _duration_hours, cutting_means, hours_micro
+from .cutting_percentiles import rolled_percentiles
 from .models import RollupFlow
 from .periods import Period
 from .rollup import midnight
@@ -78,14 +80,22 @@ def _figures(parts: list[tuple[dict, dict]]) -> dict:
 
 def rolled_cutting_aggregates(
     *, period: Period, group_by: str, agency_ids: Sequence[int] | None
-) -> tuple[dict, dict, dict] | None:
-    """(per group key, per (procedure, version), totals) as the direct aggregates, or None."""
+) -> tuple[dict, dict, dict, list[dict]] | None:
+    """(per group key, per (procedure, version), totals, the percentiles as
+    ``stats.percentiles_by_sets`` gives them) as the direct queries, or None: read directly."""
     for _attempt in range(3):
         mark = watermark(period)
         if mark is None:
             return None
         sums = _sums_once(period, agency_ids, mark[0])
-        if watermark(period) == mark:
+        percentiles = rolled_percentiles(
+            period=period,
+            group_by=group_by,
+            agency_ids=agency_ids,
+            rolled_until=mark[0],
+            expected={cell: s["hours_n"] for cell, s in sums.items() if s["hours_n"]},
+        )
+        if percentiles is not None and watermark(period) == mark:
             break
     else:
         return None
@@ -127,4 +137,4 @@ def rolled_cutting_aggregates(
         for key, parts in by_version.items()
     }
     totals = _figures([part for parts in by_key.values() for part in parts])
-    return rows, version_rows, totals
+    return rows, version_rows, totals, percentiles

@@ -90,3 +90,30 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"rolled until {self.rolled_until}"
+
+
+class RollupHours(models.Model):
+    """How many dossiers resolved in a local month (``month`` is its first day) took ``bucket``
+    whole working hours (``floor(processing_hours)``), per agency, procedure and version: the
+    cumulative counts place each median and p90 rank in one bucket, whose few exact values the
+    report then reads (``reports.rollup_hours``). The current month's row holds its days before
+    ``RollupState.rolled_until``; a refresh adds the days since."""
+
+    month = models.DateField()
+    agency_id = models.IntegerField()
+    procedure_id = models.IntegerField()
+    version_id = models.IntegerField()
+    bucket = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency_id", "procedure_id", "version_id", "bucket"], name="rollup_hours_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.month} {self.agency_id}/{self.procedure_id}/{self.version_id} [{self.bucket}h]: {self.n}"
+        )

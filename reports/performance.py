@@ -43,9 +43,10 @@ def cutting_report(
     in the period. Hours are working hours with pauses excluded (``processing_hours``, stored by the
     workflow). The share within committed time counts dossiers whose version's committed duration is
     in working days or hours (calendar days are not comparable with working hours). ``versions``
-    lists each procedure version with the change from the previous version. Six queries; with
-    the rollup (``reports.cutting_rollup``) the counts and means come from it and only the three
-    percentile queries read the dossiers."""
+    lists each procedure version with the change from the previous version. Six queries read directly; with
+    the rollup (``reports.cutting_rollup``) the counts, means, medians and p90 come from it, and
+    the dossiers are read only for the live days and the few values around each percentile's rank
+    (``reports.cutting_percentiles``)."""
     key = _group_field(group_by, CUTTING_GROUPS)
     base = _resolved(period, agency_ids)
     rolled = rolled_cutting_aggregates(period=period, group_by=group_by, agency_ids=agency_ids)
@@ -58,18 +59,18 @@ def cutting_report(
             )
         ]
         totals = cutting_means(base.aggregate(**cutting_sums()))
+        pct, vpct, total_pct = percentiles_by_sets(
+            base,
+            sets=[[key], ["procedure_id", "version_id"], []],
+            value="processing_hours",
+            percentiles=PERCENTILES,
+        )
     else:
-        by_key, by_version, totals = rolled
+        by_key, by_version, totals, (pct, vpct, total_pct) = rolled
         rows = [{key: k, **figures} for k, figures in by_key.items()]
         version_rows = [
             {"procedure_id": p, "version_id": v, **figures} for (p, v), figures in by_version.items()
         ]
-    pct, vpct, total_pct = percentiles_by_sets(
-        base,
-        sets=[[key], ["procedure_id", "version_id"], []],
-        value="processing_hours",
-        percentiles=PERCENTILES,
-    )
     total_pct = total_pct.get((), {})
     labels = _labels(group_by, [row[key] for row in rows])
     out = []

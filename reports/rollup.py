@@ -34,6 +34,7 @@ from workflows.models import Dossier, DossierPause, DossierStatus, Result, Verdi
 
 from ._query import _duration_hours, hours_micro
 from .models import RollupFlow, RollupGroup, RollupState, RollupStock
+from .rollup_hours import write_hours
 
 NEVER = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)  # "not closed": later than any real instant
 FLOW_FIELDS = ("receiving_agency_id", "procedure_id", "version_id", "channel")
@@ -300,8 +301,9 @@ def rebuild(*, until: dt.date | None = None) -> dict:
         RollupGroup.objects.all().delete()
         flows = _write_flows(None, until)
         stock = _write_stock(stock_changes(None, midnight(until)), incremental=False)
+        hours = write_hours(None, until, office_tz(), redo=True)
         _done(state, until)
-    return {"flows": flows, "stock": stock, "until": until}
+    return {"flows": flows, "stock": stock, "hours": hours, "until": until}
 
 
 def refresh(*, since: dt.date | None = None, until: dt.date | None = None) -> dict:
@@ -320,20 +322,24 @@ def refresh(*, since: dt.date | None = None, until: dt.date | None = None) -> di
             RollupGroup.objects.all().delete()
             flows = _write_flows(start, until)
             stock = _write_stock(stock_changes(None, midnight(until)), incremental=False)
+            hours = write_hours(start, until, office_tz(), redo=True)
         elif last < until:
             flows = _write_flows(last, until)
             stock = _write_stock(stock_changes(midnight(last), midnight(until)), incremental=True)
+            hours = write_hours(last, until, office_tz(), redo=False)
         else:
-            flows = stock = 0
+            flows = stock = hours = 0
         _done(state, max(until, last))
-    return {"flows": flows, "stock": stock, "until": max(until, last)}
+    return {"flows": flows, "stock": stock, "hours": hours, "until": max(until, last)}
 
 
 def _analyze() -> None:
     """Fresh statistics for the planner (a rebuild writes the tables at once)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE reports_rollupflow, reports_rollupstock, reports_rollupgroup")
+            cursor.execute(
+                "ANALYZE reports_rollupflow, reports_rollupstock, reports_rollupgroup, reports_rolluphours"
+            )
 
 
 def _done(state: RollupState, until: dt.date) -> None:

@@ -15,11 +15,16 @@ import pytest
 from django.utils import timezone
 
 from procedures.models import DurationUnit
+from reports._query import GROUP_FIELDS, _resolved
+from reports.cutting_percentiles import histograms, rolled_percentiles
+from reports.cutting_rollup import rolled_cutting_aggregates
+from reports.models import RollupState
 from reports.performance import cutting_report
 from reports.periods import make_period
 from reports.processing_direct import direct_processing_counts
 from reports.rollup import CACHE_KEY, NOT_PUBLISHED, mark_dirty, rebuild, refresh
 from reports.rollup_read import rolled_processing_counts
+from reports.stats import percentiles_by_sets
 from tests.factories import AgencyFactory, FieldFactory, make_procedure
 from workflows.models import Dossier
 from workflows.models import DossierStatus as S
@@ -61,6 +66,16 @@ def _catalog():
     return agencies, procedures, v2
 
 
+def _hours(rng: random.Random) -> float | None:
+    """None, a value on or next to a whole hour (the rollup's buckets), a tie, or any value."""
+    kind = rng.random()
+    if kind < 0.1:
+        return None
+    if kind < 0.4:
+        return rng.choice([0.0, 2.0, 3.0, 3.5, 3.999999, 4.0, 4.0000001, 8.0, 8.0])
+    return rng.uniform(1, 200)
+
+
 def _random_dossier(rng: random.Random, procedures, v2) -> None:
     procedure = rng.choice(procedures)
     version = v2 if procedure.code == "1.000001" and rng.random() < 0.5 else procedure.versions.first()
@@ -98,7 +113,7 @@ def _random_dossier(rng: random.Random, procedures, v2) -> None:
         result=rng.choice(["approved", "approved", "refused"]),
         verdict=verdict,
         extended=verdict == "late" and rng.random() < 0.5,
-        processing_hours=None if rng.random() < 0.1 else round(rng.uniform(1, 200), 2),
+        processing_hours=_hours(rng),
     )
     if rng.random() < 0.4:  # a pause before the finish, across or around the due time
         start = received + (finished - received) * rng.random()
@@ -153,6 +168,26 @@ def _differences(a, b, path=""):
     return [] if a == b else [(path, a, b)]
 
 
+def _assert_same_percentiles(period, group_by, scope):
+    """The rollup's medians and p90 are percentile_cont's doubles, not only after rounding."""
+    until = RollupState.objects.get().rolled_until
+    cells = histograms(period, scope, until)
+    rolled = rolled_percentiles(
+        period=period,
+        group_by=group_by,
+        agency_ids=scope,
+        rolled_until=until,
+        expected={cell: sum(h.values()) for cell, h in cells.items()},
+    )
+    direct = percentiles_by_sets(
+        _resolved(period, scope),
+        sets=[[GROUP_FIELDS[group_by]], ["procedure_id", "version_id"], []],
+        value="processing_hours",
+    )
+    without_values = [{k: v for k, v in d.items() if any(x is not None for x in v.values())} for d in direct]
+    assert rolled == without_values, (period.as_dict(), group_by, scope)
+
+
 def _assert_cutting_same(province, label, cache_key_on):
     rng = random.Random(label)
     for period in _periods(rng):
@@ -163,6 +198,8 @@ def _assert_cutting_same(province, label, cache_key_on):
                 cache.set(CACHE_KEY, NOT_PUBLISHED, None)
                 direct = cutting_report(period=period, group_by=group_by, agency_ids=scope).as_dict()
                 cache_key_on()
+                assert rolled_cutting_aggregates(period=period, group_by=group_by, agency_ids=scope)
+                _assert_same_percentiles(period, group_by, scope)
                 rolled = cutting_report(period=period, group_by=group_by, agency_ids=scope).as_dict()
                 diff = _differences(rolled, direct)
                 assert not diff, (label, period.as_dict(), group_by, scope, diff)
@@ -182,6 +219,7 @@ def test_rolled_up_reports_equal_the_direct_ones(province, django_capture_on_com
     # Two incremental refreshes; the second rolls up the rest of the data.
     assert refresh(until=dt.date(2026, 8, 3))["until"] == dt.date(2026, 8, 3)
     _assert_same(province, "refreshed")
+    _assert_cutting_same(province, "refreshed", publish)
     refresh(until=dt.date(2026, 12, 1))
     _assert_same(province, "refreshed twice")
     _assert_cutting_same(province, "refreshed twice", publish)
@@ -191,6 +229,7 @@ def test_rolled_up_reports_equal_the_direct_ones(province, django_capture_on_com
     mark_dirty((moved.finished_at - dt.timedelta(days=4)).date())
     refresh(until=dt.date(2026, 12, 1))
     _assert_same(province, "corrected")
+    _assert_cutting_same(province, "corrected", publish)
 
 
 def test_without_a_refresh_the_reports_read_directly(province):

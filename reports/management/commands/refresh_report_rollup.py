@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--since: not a date (YYYY-MM-DD): {since!r}") from exc
             done = refresh(since=day)
         self.stdout.write(
-            f"Rolled up until {done['until']}: {done['flows']} flow rows, {done['stock']} stock rows "
+            f"Rolled up until {done['until']}: {done['flows']} flow rows, {done['stock']} stock rows, "
+            f"{done['hours']} hours rows "
             f"in {time.monotonic() - started:.1f} s"
         )
