@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from workflows.models import DossierStatus
 
+
 @functools.cache
 def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[str, str]:
     """``{value: label}`` of ``choices`` in ``language``, built once per language."""
@@ -76,7 +77,13 @@ TASK_WORK_VALUES = (
     "decision",
     "verdict",
 )
-TASK_VALUES = ("id", "dossier__code", "dossier__procedure__code", "dossier__procedure__name", *TASK_WORK_VALUES)
+TASK_VALUES = (
+    "id",
+    "dossier__code",
+    "dossier__procedure__code",
+    "dossier__procedure__name",
+    *TASK_WORK_VALUES,
+)
 
 
 def task_work_values(v: dict, tz: dt.tzinfo, now: dt.datetime) -> dict:
@@ -111,7 +118,9 @@ def _late(due_at, finished, now: dt.datetime) -> bool:
 
 def task_work(task) -> dict:
     """``task_work_values`` of a model instance (the detail's tasks)."""
-    return task_work_values(values_of(task, TASK_WORK_VALUES), timezone.get_current_timezone(), timezone.now())
+    return task_work_values(
+        values_of(task, TASK_WORK_VALUES), timezone.get_current_timezone(), timezone.now()
+    )
 
 
 def task_rows(values: Iterable[dict]) -> list[dict]:
@@ -121,7 +130,10 @@ def task_rows(values: Iterable[dict]) -> list[dict]:
         {
             "id": v["id"],
             "dossier": str(v["dossier__code"]),
-            "procedure": {"code": str(v["dossier__procedure__code"]), "name": str(v["dossier__procedure__name"])},
+            "procedure": {
+                "code": str(v["dossier__procedure__code"]),
+                "name": str(v["dossier__procedure__name"]),
+            },
             **task_work_values(v, tz, now),
         }
         for v in values
@@ -171,7 +183,10 @@ def _dossier_summary(v: dict, tz: dt.tzinfo, now: dt.datetime, labels: dict[str,
         "status": str(status),
         "status_label": labels.get(status, str(status)),
         "procedure": {"code": str(v["procedure__code"]), "name": str(v["procedure__name"])},
-        "receiving_agency": {"code": str(v["receiving_agency__code"]), "name": str(v["receiving_agency__name"])},
+        "receiving_agency": {
+            "code": str(v["receiving_agency__code"]),
+            "name": str(v["receiving_agency__name"]),
+        },
         "channel": str(v["channel"]),
         "applicant": {
             "kind": str(v["applicant_kind"]),

@@ -76,7 +76,9 @@ def rebuild() -> int:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(REBUILD_SQL.format(table=table, dossiers=dossiers, tasks=tasks))
         marks = ", ".join(["%s"] * len(PASSING_STATUSES))
-        cursor.execute(PASSING_SQL.format(table=table, dossiers=dossiers, marks=marks), list(PASSING_STATUSES))
+        cursor.execute(
+            PASSING_SQL.format(table=table, dossiers=dossiers, marks=marks), list(PASSING_STATUSES)
+        )
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         return cursor.fetchone()[0]
 

@@ -78,7 +78,7 @@ def test_every_service_keeps_the_rows_in_step_and_rebuild_writes_the_same(clock,
     dossiers = {d.pk: d for d in Dossier.objects.all()}
     assert {d.status for d in dossiers.values()} == set(DossierStatus.values)
     written = set(DossierAgency.objects.values_list(*ROW))
-    for agency_id, dossier_id, received_at, status, due_at in written:
+    for _agency, dossier_id, _received, status, due_at in written:
         dossier = dossiers[dossier_id]
         assert (status, due_at) == visibility.passing(dossier.status, dossier.due_at), dossier.status
     DossierAgency.objects.all().delete()
