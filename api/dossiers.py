@@ -118,8 +118,9 @@ class DossierListCreateView(GenericAPIView):
             self.paginator.known_count = selectors.dossiers_visible_count(
                 user=request.user, limit=COUNT_CAP + 1
             )
-        page = self.paginate_queryset(dossiers)
-        return self.get_paginated_response([rows.dossier_summary_row(d) for d in page])
+        # Plain dicts of the shown columns, not three model instances a row (see api.rows).
+        page = self.paginate_queryset(dossiers.values(*rows.DOSSIER_SUMMARY_VALUES, "listed_at", "id"))
+        return self.get_paginated_response(rows.dossier_summary_rows(page))
 
     @extend_schema(
         tags=["dossiers"],
@@ -285,9 +286,9 @@ class TaskListView(GenericAPIView):
             assigned=query.get("assigned"),
             overdue=query.get("overdue", False),
             code=query.get("dossier"),
-        ).select_related("dossier__procedure")
-        page = self.paginate_queryset(tasks)
-        return self.get_paginated_response([rows.task_row(t) for t in page])
+        )
+        page = self.paginate_queryset(tasks.values(*rows.TASK_VALUES))  # plain dicts (api.rows)
+        return self.get_paginated_response(rows.task_rows(page))
 
 
 class _TaskActionView(APIView):

@@ -169,7 +169,8 @@ class KeysetPagination(Pagination):
     from the table's statistics: an unfiltered list of a big table).
 
     The view names its ordering as ``cursor_ordering``: (key field, id field), each with ``-`` for
-    descending, e.g. ``("-received_at", "-id")``; the queryset must be ordered the same way.
+    descending, e.g. ``("-received_at", "-id")``; the queryset must be ordered the same way, and its
+    rows (model instances or ``.values()`` dicts) must have both fields.
     """
 
     cursor_query_param = "cursor"
@@ -231,8 +232,7 @@ class KeysetPagination(Pagination):
     def _link(self, row, *, reverse: bool) -> str:
         url = self.request.build_absolute_uri()
         url = remove_query_param(url, self.page_query_param)
-        key = getattr(row, self.ordering[0].lstrip("-"))
-        pk = getattr(row, self.ordering[1].lstrip("-"))
+        key, pk = (_field(row, name.lstrip("-")) for name in self.ordering)
         return replace_query_param(url, self.cursor_query_param, encode_cursor(key, pk, reverse=reverse))
 
     def get_next_link(self):
@@ -279,6 +279,11 @@ class KeysetPagination(Pagination):
                 "schema": {"type": "string"},
             },
         ]
+
+
+def _field(row, name: str):
+    """A row's ``name``: a ``.values()`` dict's item or a model instance's attribute."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 def encode_cursor(key, pk: int, *, reverse: bool) -> str:

@@ -260,11 +260,19 @@ class DossierAgency(models.Model):
     task of it (written by ``workflows.visibility``; ``permissions.visible_dossiers`` reads it).
 
     ``received_at`` is the dossier's, copied so that an agency's list, newest first, a month
-    included, is one range of ``dossier_agency_listed`` read in order: no test per dossier."""
+    included, is one range of ``dossier_agency_listed`` read in order: no test per dossier.
+
+    ``passing_status`` and ``due_at`` are the dossier's while its status is one of
+    ``PASSING_STATUSES`` (blank and null once it has left them), copied by the services in the
+    transaction of each change (``visibility.sync``), so that an agency's list of one open status,
+    or of its overdue dossiers, is one range of the small partial index ``dossier_agency_passing``
+    instead of the province's open dossiers each tested against the agency's rows."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="visibility")
     received_at = models.DateTimeField()
+    passing_status = models.CharField(max_length=24, blank=True, default="", db_default="")
+    due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -272,6 +280,13 @@ class DossierAgency(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "-received_at", "-dossier"], name="dossier_agency_listed"),
+            # An agency's dossiers of one passing status, newest first; ``due_at`` last, so the
+            # overdue test is checked on the index entry (no heap visit for a dossier not late).
+            models.Index(
+                fields=["agency", "passing_status", "-received_at", "-dossier", "due_at"],
+                name="dossier_agency_passing",
+                condition=models.Q(passing_status__in=PASSING_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -212,7 +212,9 @@ class _ProbedExists(Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
-def visible_dossiers(user, *, probe: bool = False) -> QuerySet[Dossier]:
+def visible_dossiers(
+    user, *, probe: bool = False, passing: str | None = None, due_before=None
+) -> QuerySet[Dossier]:
     """Dossiers the user may see: all for supervisors and admins; for other staff those received
     by their agency or with a task at their agency (the ``DossierAgency`` rows that
     ``workflows.visibility`` writes when that happens); none for anyone else.
@@ -223,12 +225,28 @@ def visible_dossiers(user, *, probe: bool = False) -> QuerySet[Dossier]:
     With ``probe=True``, for lists whose other filters select few dossiers on the dossier's own
     indexes (an open status, a narrow search), each candidate is tested by one probe of the
     visibility index instead, and ``listed_at`` is the dossier's ``received_at`` (the same value).
+    With ``passing`` (a status of ``PASSING_STATUSES``), and ``due_before`` (an instant: due
+    before it), only the dossiers of that status (due before it): for agency staff, those whose
+    visibility rows say so, one range of the partial index ``dossier_agency_passing`` (see
+    ``DossierAgency``) whatever the province's number of open dossiers; for supervisors, the
+    dossier's own columns (``dossier_passing_received``).
     """
     if sees_everything(user):
-        return Dossier.objects.annotate(listed_at=F("received_at"))
+        everything = Dossier.objects.all()
+        if passing:
+            everything = everything.filter(status=passing)
+        if passing and due_before is not None:
+            everything = everything.filter(due_at__lt=due_before)
+        return everything.annotate(listed_at=F("received_at"))
     agency_id = agency_id_of(user)
     if agency_id is None:
         return Dossier.objects.none().annotate(listed_at=F("received_at"))
+    if passing:
+        # One filter() call: the conditions apply to the same visibility row (one join).
+        row = {"visibility__agency_id": agency_id, "visibility__passing_status": passing}
+        if due_before is not None:
+            row["visibility__due_at__lt"] = due_before
+        return Dossier.objects.filter(**row).annotate(listed_at=F("visibility__received_at"))
     if probe:
         seen = DossierAgency.objects.filter(agency_id=agency_id, dossier_id=OuterRef("pk"))
         return Dossier.objects.filter(_ProbedExists(seen)).annotate(listed_at=F("received_at"))

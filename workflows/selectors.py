@@ -90,22 +90,23 @@ def dossier_list(
     day; ``search`` matches a code prefix or a part of the applicant's name (a term, or the
     ``search_plan`` of one when the caller needs to know whether it is narrow)."""
     plan = search_plan(search) if isinstance(search, str) else search
-    # Few candidates on the dossier's own indexes (an open status, overdue, a narrow search):
-    # each is tested against the user's visibility rows, not the agency's history walked.
-    few = status in PASSING_STATUSES or overdue is True or (plan is not None and plan.narrow)
-    dossiers = permissions.visible_dossiers(user, probe=few)
-    if status:
+    now = as_of or clock.now()
+    # An open status, overdue: the agency's visibility rows of that status (a partial index).
+    # Else few candidates on the dossier's own indexes (a narrow search): each is tested against
+    # the user's visibility rows, not the agency's history walked.
+    passing, due_before = _passing_filter(status, overdue, now)
+    few = plan is not None and plan.narrow
+    dossiers = permissions.visible_dossiers(user, probe=few, passing=passing, due_before=due_before)
+    if status and status != passing:  # a status the visibility rows do not answer
         dossiers = dossiers.filter(status=status)
     if procedure:
         key = "procedure_id" if isinstance(procedure, int) else "procedure__code"
         dossiers = dossiers.filter(**{key: procedure})
     if agency:
         dossiers = dossiers.filter(receiving_agency_id=agency)
-    if overdue is not None:
-        now = as_of or clock.now()
+    if overdue is False:
         # A dossier waiting for the applicant's supplement has its clock stopped: not overdue.
-        late = rules.clock_running() & Q(due_at__lt=now)
-        dossiers = dossiers.filter(late) if overdue else dossiers.exclude(late)
+        dossiers = dossiers.exclude(rules.clock_running() & Q(due_at__lt=now))
     # Dates become the office day's bounds, so the receipt time stays comparable with its indexes
     # (``received_at__date`` would compute a date per row and scan the table).
     if received_from:
@@ -120,6 +121,19 @@ def dossier_list(
         dossiers = dossiers.filter(plan.condition)
     dossiers = dossiers.select_related("procedure", "receiving_agency")
     return _newest_first(dossiers, index_order=plan is None or not plan.narrow)
+
+
+def _passing_filter(
+    status: str | None, overdue: bool | None, now: dt.datetime
+) -> tuple[str | None, dt.datetime | None]:
+    """What the visibility rows can answer of a list's filters: ``(passing status, due before)``;
+    ``(None, None)`` when neither an open status nor ``overdue=True`` is asked. Overdue is a
+    running clock (``rules.CLOCK_RUNNING_STATUS``) and a due time before ``now``."""
+    if overdue is True:
+        return rules.CLOCK_RUNNING_STATUS, now
+    if status in PASSING_STATUSES:
+        return status, None
+    return None, None
 
 
 # A term matching at most this many dossiers by code prefix (a b-tree range, cheap to read again)

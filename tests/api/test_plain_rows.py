@@ -28,12 +28,20 @@ def test_plain_rows_equal_the_serializers(staff, procedure):
     assert any(t.owner_id for t in all_tasks) and any(t.finished_at for t in all_tasks)
     for task in inbox + all_tasks:
         assert rows.task_row(task) == s.TaskOut(task).data
+    # The inbox's own path: ``.values()`` dicts of the same query, in the same order.
+    values = selectors.inbox_for(user=specialist).values(*rows.TASK_VALUES)
+    assert rows.task_rows(values) == [s.TaskOut(task).data for task in inbox]
+    all_values = DossierTask.objects.order_by("id").values(*rows.TASK_VALUES)
+    assert rows.task_rows(all_values) == [s.TaskOut(t).data for t in sorted(all_tasks, key=lambda t: t.id)]
     dossiers = list(selectors.dossier_list(user=staff["supervisor"]))
     assert len(dossiers) == 3
     Dossier.objects.filter(pk=dossiers[0].pk).update(due_at=None)
-    dossiers = list(selectors.dossier_list(user=staff["supervisor"]))
-    for dossier in dossiers:
-        assert rows.dossier_summary_row(dossier) == s.DossierSummaryOut(dossier).data
+    for user in (staff["supervisor"], reception):
+        dossiers = list(selectors.dossier_list(user=user))
+        for dossier in dossiers:
+            assert rows.dossier_summary_row(dossier) == s.DossierSummaryOut(dossier).data
+        values = selectors.dossier_list(user=user).values(*rows.DOSSIER_SUMMARY_VALUES, "listed_at", "id")
+        assert rows.dossier_summary_rows(values) == [s.DossierSummaryOut(d).data for d in dossiers]
 
 
 def test_a_utc_time_is_written_with_z(settings):

@@ -1,6 +1,6 @@
 """With the portal on, a transition costs exactly one more query: its sync row's INSERT.
 
-Registration 12 → 13, a completion opening the next stage 14 → 15, the last completion 16 → 17
+Registration 13 → 14, a completion opening the next stage 14 → 15, the last completion 17 → 18
 (tests/workflows/test_query_counts.py measures them with the portal off).
 """
 
@@ -27,5 +27,5 @@ def test_the_outbox_adds_one_insert_per_transition(portal, clock, procedure, rec
 
     counts = _measure(procedure, reception, specialist)
 
-    assert counts == (REGISTER + 1, COMPLETE_NEXT_STAGE + 1, COMPLETE_LAST_STAGE + 1) == (14, 15, 17)
+    assert counts == (REGISTER + 1, COMPLETE_NEXT_STAGE + 1, COMPLETE_LAST_STAGE + 1) == (14, 15, 18)
     assert SyncRow.objects.count() == 6

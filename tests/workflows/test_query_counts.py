@@ -25,8 +25,8 @@ REGISTER = 13
 # no visibility row: only a step at another agency does, one INSERT.)
 COMPLETE_NEXT_STAGE = 14
 # Completion ending processing: no new step; viewflow's end task, open-task check and process
-# instead, and the outbox.
-COMPLETE_LAST_STAGE = 16
+# instead, and the outbox; and the new status onto the visibility rows (one UPDATE, visibility.sync).
+COMPLETE_LAST_STAGE = 17
 
 
 @pytest.fixture

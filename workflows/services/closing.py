@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from core.exceptions import Conflict, InvalidInput
 
-from .. import clock, deadlines
+from .. import clock, deadlines, visibility
 from ..models import (
     OPEN_STATUSES,
     Dossier,
@@ -44,6 +44,7 @@ def dossier_withdraw(*, dossier: Dossier | int, by: AbstractBaseUser, reason: st
         locked.withdrawn_at = now
         locked.paused_at = None
         locked.save(update_fields=["status", "withdrawn_at", "paused_at", "paused_hours", "updated_at"])
+        visibility.sync(locked)
         _record(
             locked,
             action=EventAction.WITHDRAWN,
@@ -67,6 +68,7 @@ def dossier_return_result(*, dossier: Dossier | int, by: AbstractBaseUser) -> Do
         locked.status = DossierStatus.RETURNED
         locked.returned_at = now
         locked.save(update_fields=["status", "returned_at", "updated_at"])
+        visibility.sync(locked)
         _record(
             locked,
             action=EventAction.RESULT_RETURNED,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from core.exceptions import Conflict, InvalidInput
 from core.roles import agency_id_of
 
-from .. import clock, deadlines, rules
+from .. import clock, deadlines, rules, visibility
 from ..models import (
     OPEN_STATUSES,
     Dossier,
@@ -84,6 +84,7 @@ def dossier_extend(
         locked.save(
             update_fields=["due_at", "extended", "due_soon_notified_at", "overdue_notified_at", "updated_at"]
         )
+        visibility.sync(locked)
         _record(
             locked,
             action=EventAction.EXTENDED,

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput
 
-from .. import clock, deadlines, rules
+from .. import clock, deadlines, rules, visibility
 from ..flow.transition import Transition
 from ..models import (
     Dossier,
@@ -78,6 +78,7 @@ def dossier_supplement_received(
                 "updated_at",
             ]
         )
+        visibility.sync(locked)
         _record(
             locked,
             action=EventAction.SUPPLEMENT_RECEIVED,

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from core.exceptions import Conflict, InvalidInput, NotAllowed
 
-from .. import clock, deadlines, rules
+from .. import clock, deadlines, rules, visibility
 from ..flow.transition import Transition, version_steps
 from ..models import (
     Decision,
@@ -185,6 +185,8 @@ def task_complete(
         driving.complete_step(locked.flow_task, transition=transition, owner=by)
         if outcome.stage_done:
             dossier.save(update_fields=_DOSSIER_DECIDED_FIELDS)
+            if dossier.status != from_status:  # a supplement asked for, or processing over
+                visibility.sync(dossier)
         _record(
             dossier,
             action=rules.DECISION_ACTIONS[decision],
