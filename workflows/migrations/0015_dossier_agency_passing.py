@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('procedures', '0003_longer_procedure_name'),
-        ('workflows', '0013_dossier_passing_received'),
+        ('workflows', '0014_task_done_finished'),
     ]
 
     operations = [
