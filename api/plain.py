@@ -56,7 +56,8 @@ class PlainGetMixin:
         return Response(self.plain_get(request, **kwargs))
 
     def dispatch(self, request, *args, **kwargs):
-        if args or not is_plain_json_get(request.method, request.headers.get("Accept", ""), request.GET):
+        accept = request.META.get("HTTP_ACCEPT", "")  # not ``request.headers``: it copies every header
+        if args or not is_plain_json_get(request.method, accept, request.GET):
             return super().dispatch(request, *args, **kwargs)
         try:
             self.check_throttles(request)

@@ -24,6 +24,7 @@ from .schema import ERROR_RESPONSES
 from .throttling import PublicThrottle
 
 LOOKUP_KEY_HEADER = "X-Lookup-Key"
+_LOOKUP_KEY_META = "HTTP_X_LOOKUP_KEY"  # the header as WSGI names it (``request.headers`` copies them all)
 LOOKUP_KEY_PARAMETER = OpenApiParameter(
     LOOKUP_KEY_HEADER,
     str,
@@ -47,7 +48,7 @@ def _valid_key(value: str) -> str:
 
 def lookup_key(request, fallback: str | None) -> str:
     """The key from the ``X-Lookup-Key`` header, else ``fallback`` (the query's or body's ``key``)."""
-    header = request.headers.get(LOOKUP_KEY_HEADER)
+    header = request.META.get(_LOOKUP_KEY_META)
     if header is not None:
         return _valid_key(header)
     if not fallback:

@@ -18,7 +18,7 @@ pooler in transaction mode (PgBouncer before 1.21, or without ``max_prepared_sta
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 try:
@@ -48,21 +48,22 @@ class _DebugWrapper(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
-def enabled() -> bool:
+def enabled(db=connection) -> bool:
     """On PostgreSQL with psycopg 3, unless the settings leave psycopg's ``prepare_threshold``
     unset (``ONESTOP_PREPARED_STATEMENTS=false``): then psycopg prepares nothing."""
     return (
         psycopg is not None
-        and connection.vendor == "postgresql"
-        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+        and db.vendor == "postgresql"
+        and db.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
     )
 
 
 def cursor():
     """A cursor (use it as a context manager) that prepares its statements on PostgreSQL."""
-    if not enabled():
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = _PreparingCursor(connection.connection)
-    return _DebugWrapper(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` looks the thread's wrapper up
+    if not enabled(db):
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = _PreparingCursor(db.connection)
+    return _DebugWrapper(raw, db) if db.queries_logged else db.make_cursor(raw)

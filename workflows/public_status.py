@@ -107,9 +107,9 @@ def _aware(value) -> dt.datetime | None:
     return value
 
 
-def _label(choices: type, value: str) -> str:
-    """As ``get_FOO_display``: the choice's label in the active language, else the value itself."""
-    return _labels_in(choices, translation.get_language()).get(value, str(value))
+def _label(choices: type, value: str, language: str | None) -> str:
+    """As ``get_FOO_display``: the choice's label in ``language`` (the active one), else the value."""
+    return _labels_in(choices, language).get(value, str(value))
 
 
 def _documents(raw) -> list[str]:
@@ -118,7 +118,7 @@ def _documents(raw) -> list[str]:
     return [str(doc.get("name", "")) if isinstance(doc, dict) else str(doc) for doc in documents or []]
 
 
-def _step(row) -> dict:
+def _step(row, language: str | None) -> dict:
     verdict = row[10]
     return {
         "step": row[7],
@@ -128,7 +128,7 @@ def _step(row) -> dict:
         "finished_at": _aware(row[3]),
         "status": row[9],
         "verdict": verdict,
-        "verdict_label": _label(Verdict, verdict) if verdict else "",
+        "verdict_label": _label(Verdict, verdict, language) if verdict else "",
     }
 
 
@@ -155,20 +155,21 @@ def dossier_public_status(*, code: str, key: str) -> dict:
     found = rows[0] if rows and rows[0][0] == 0 else None
     if not key_matches(found[11] if found else None, key):
         raise NotFound(NOT_FOUND)  # what was read of a dossier with another key stays here
-    steps = [_step(row) for row in rows if row[0] == 1]
+    language = translation.get_language()
+    steps = [_step(row, language) for row in rows if row[0] == 1]
     status, result = found[9], found[10]
     return {
         "code": found[7],
         "procedure": {"code": found[12], "name": found[8]},
         "receiving_agency": found[13],
         "status": status,
-        "status_label": _label(DossierStatus, status),
+        "status_label": _label(DossierStatus, status, language),
         "received_at": _aware(found[1]),
         "due_at": _aware(found[2]),
         "finished_at": _aware(found[3]),
         "returned_at": _aware(found[4]),
         "result": result,
-        "result_label": _label(Result, result) if result else "",
+        "result_label": _label(Result, result, language) if result else "",
         "current_steps": [step for step in steps if step["status"] == TaskStatus.OPEN],
         "history": [step for step in steps if step["status"] == TaskStatus.DONE],
         "pauses": [_pause(row) for row in rows if row[0] == 2],
