@@ -31,13 +31,17 @@ def is_plain_json_get(method: str, accept: str, query: dict) -> bool:
     """Whether DRF would answer this request with ``JSONRenderer`` and no options: a GET, an
     ``Accept`` of nothing, ``*/*`` or ``application/json`` exactly (not ``text/html``, not
     ``application/json; indent=4``), no format override in the query."""
-    return method == "GET" and accept.strip() in PLAIN_ACCEPT and api_settings.URL_FORMAT_OVERRIDE not in query
+    return (
+        method == "GET" and accept.strip() in PLAIN_ACCEPT and api_settings.URL_FORMAT_OVERRIDE not in query
+    )
 
 
 def check_plain_view(view_class) -> None:
     """Refuse (at class creation) a view the plain path would serve without its checks."""
     if view_class.authentication_classes or list(view_class.permission_classes) != [AllowAny]:
-        raise TypeError(f"{view_class.__name__}: the plain path is for views without authentication, AllowAny")
+        raise TypeError(
+            f"{view_class.__name__}: the plain path is for views without authentication, AllowAny"
+        )
 
 
 class PlainGetMixin:
@@ -62,7 +66,7 @@ class PlainGetMixin:
         try:
             self.check_throttles(request)
             data = self.plain_get(request, **kwargs)
-        except Exception as exc:  # answered as DRF answers it
+        except Exception as exc:  # noqa: BLE001 - as DRF's dispatch: every error is answered by DRF
             return self._drf_error(request, exc, kwargs)
         response = HttpResponse(_RENDERER.render(data), content_type=_RENDERER.media_type)
         for name, value in self.default_response_headers.items():  # Allow, Vary: Accept

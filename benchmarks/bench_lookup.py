@@ -30,7 +30,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
@@ -64,7 +66,7 @@ def main() -> None:
         if args.compare:
             ports.append(free_port())
             bases.append(stack.enter_context(bench_server(ports[1], root=args.compare.resolve())))
-        for name, (server, url, headers) in runs.items():  # warm: every thread's connections
+        for server, url, headers in runs.values():  # warm: every thread's connections
             wrk(bases[server] + url, headers, args.connections, 1)
         backends = cpu_meter.backend_pids(connection)
         connection.close()
@@ -82,7 +84,12 @@ def main() -> None:
                 costs[name].append({part: seconds / done * 1e6 for part, seconds in spent.items()})
                 line.append(f"{name} {result['rps']:7.0f}")
             shares = [figures[name][-1] / figures["trivial"][-1] for name in runs if name != "trivial"]
-            print(f"round {number}: " + ", ".join(line) + " req/s; shares " + ", ".join(f"{s:.0%}" for s in shares))
+            print(
+                f"round {number}: "
+                + ", ".join(line)
+                + " req/s; shares "
+                + ", ".join(f"{s:.0%}" for s in shares)
+            )
     medians = {name: statistics.median(values) for name, values in figures.items()}
     for name in runs:
         shares = [value / base_ for value, base_ in zip(figures[name], figures["trivial"], strict=True)]
@@ -91,7 +98,10 @@ def main() -> None:
     print("CPU µs per request (medians of rounds): gunicorn, PostgreSQL backends, wrk; total; trivial/total")
     trivial_total = statistics.median(sum(cost.values()) for cost in costs["trivial"])
     for name in runs:
-        parts = {part: statistics.median(cost[part] for cost in costs[name]) for part in ("server", "database", "client")}
+        parts = {
+            part: statistics.median(cost[part] for cost in costs[name])
+            for part in ("server", "database", "client")
+        }
         total = statistics.median(sum(cost.values()) for cost in costs[name])
         print(f"  {name:14s} {parts['server']:6.0f} {parts['database']:6.0f} {parts['client']:6.0f}; "
               f"{total:6.0f}; {trivial_total / total:.0%}")  # fmt: skip

@@ -77,4 +77,10 @@ class Meter:
 
     def stop(self) -> dict[str, float]:
         end = self._now()
-        return dict(zip(("server", "database", "client"), (b - a for a, b in zip(self._start, end, strict=True)), strict=True))
+        return dict(
+            zip(
+                ("server", "database", "client"),
+                (b - a for a, b in zip(self._start, end, strict=True)),
+                strict=True,
+            )
+        )

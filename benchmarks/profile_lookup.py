@@ -6,7 +6,8 @@
 Calls the WSGI application as gunicorn does (``benchmarks.bench_settings``, DEBUG off, the rate
 limit lifted) for the trivial view, the lookup with ``?key=`` and with the ``X-Lookup-Key`` header,
 and prints the microseconds per request of each (wall clock and CPU, best of ``--rounds``), then the
-lookup's cProfile of CPU time (``--profile``: cumulative, then own time). Informative only; no test depends on the figures.
+lookup's cProfile of CPU time (``--profile``: cumulative, then own time). Informative only; no
+test depends on the figures.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def per_request_us(app, env: dict, count: int, rounds: int) -> tuple[float, floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--top", type=int, default=30)

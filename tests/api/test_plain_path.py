@@ -109,14 +109,18 @@ def test_the_answer_is_drfs_byte_for_byte(receipt, monkeypatch):
     ],
 )
 def test_every_error_is_drfs_byte_for_byte(receipt, monkeypatch, query, headers, status):
-    plain_answers, drf_answers = _answers(monkeypatch, f"/api/v1/public/dossiers/{receipt['code']}/", query, headers)
+    plain_answers, drf_answers = _answers(
+        monkeypatch, f"/api/v1/public/dossiers/{receipt['code']}/", query, headers
+    )
     assert plain_answers[0].status_code == status
     assert plain_answers[0].json()["error"]["code"]
     _same(plain_answers, drf_answers)
 
 
 def test_an_unknown_code_is_drfs_404(db, monkeypatch):
-    plain_answers, drf_answers = _answers(monkeypatch, "/api/v1/public/dossiers/NO-SUCH-CODE/", {"key": "ABCD234567"})
+    plain_answers, drf_answers = _answers(
+        monkeypatch, "/api/v1/public/dossiers/NO-SUCH-CODE/", {"key": "ABCD234567"}
+    )
     assert plain_answers[0].status_code == 404
     _same(plain_answers, drf_answers)
 
@@ -141,7 +145,9 @@ def test_other_requests_go_through_drfs_dispatch(receipt):
     path = f"/api/v1/public/dossiers/{receipt['code']}/"
     browsable = Client().get(path, {"key": receipt["lookup_key"]}, headers={"Accept": "text/html"})
     assert browsable.status_code == 200 and browsable["Content-Type"].startswith("text/html")
-    indented = Client().get(path, {"key": receipt["lookup_key"]}, headers={"Accept": "application/json; indent=2"})
+    indented = Client().get(
+        path, {"key": receipt["lookup_key"]}, headers={"Accept": "application/json; indent=2"}
+    )
     assert indented.status_code == 200 and b'\n  "code"' in indented.content
     assert Client().post(path, {"key": receipt["lookup_key"]}).status_code == 405
 
