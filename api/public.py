@@ -8,6 +8,7 @@ strings), in ``?key=`` for a link typed from the receipt, or in the rating's bod
 when both are sent. Logs mask ``key=`` (``core.logging``).
 """
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -17,11 +18,13 @@ from rest_framework.views import APIView
 from workflows import public_status, services
 
 from . import serializers as s
-from .rows import iso
+from .plain import PlainGetMixin
+from .rows import iso_in
 from .schema import ERROR_RESPONSES
 from .throttling import PublicThrottle
 
 LOOKUP_KEY_HEADER = "X-Lookup-Key"
+_LOOKUP_KEY_META = "HTTP_X_LOOKUP_KEY"  # the header as WSGI names it (``request.headers`` copies them all)
 LOOKUP_KEY_PARAMETER = OpenApiParameter(
     LOOKUP_KEY_HEADER,
     str,
@@ -45,7 +48,7 @@ def _valid_key(value: str) -> str:
 
 def lookup_key(request, fallback: str | None) -> str:
     """The key from the ``X-Lookup-Key`` header, else ``fallback`` (the query's or body's ``key``)."""
-    header = request.headers.get(LOOKUP_KEY_HEADER)
+    header = request.META.get(_LOOKUP_KEY_META)
     if header is not None:
         return _valid_key(header)
     if not fallback:
@@ -60,7 +63,10 @@ class _PublicView(APIView):
     throttle_classes = [PublicThrottle]
 
 
-class PublicDossierView(_PublicView):
+class PublicDossierView(PlainGetMixin, _PublicView):
+    """A GET asking for JSON takes the plain path (``api.plain``): the same answer, the same
+    errors, the same throttle, without DRF's dispatch."""
+
     @extend_schema(
         tags=["public"],
         summary="A dossier's status for the citizen (code and the key on the receipt)",
@@ -74,9 +80,12 @@ class PublicDossierView(_PublicView):
         auth=[],
     )
     def get(self, request, code: str):
-        query_key = request.query_params.get("key")  # as s.PublicLookupQuery validates it
+        return super().get(request, code=code)
+
+    def plain_get(self, request, *, code: str) -> dict:
+        query_key = request.GET.get("key")  # as s.PublicLookupQuery validates it
         key = lookup_key(request, None if query_key is None else _valid_key(query_key))
-        return Response(public_dossier_row(public_status.dossier_public_status(code=code, key=key)))
+        return public_dossier_row(public_status.dossier_public_status(code=code, key=key))
 
 
 class PublicRatingView(_PublicView):
@@ -103,13 +112,13 @@ class PublicRatingView(_PublicView):
         return Response(s.RatingOut(rating).data, status=status.HTTP_201_CREATED)
 
 
-def _public_step(step: dict) -> dict:
+def _public_step(step: dict, tz) -> dict:
     return {
         "step": step["step"],
         "agency": step["agency"],
-        "started_at": iso(step["started_at"]),
-        "due_at": iso(step["due_at"]),
-        "finished_at": iso(step["finished_at"]),
+        "started_at": iso_in(step["started_at"], tz),
+        "due_at": iso_in(step["due_at"], tz),
+        "finished_at": iso_in(step["finished_at"], tz),
         "status": step["status"],
         "verdict": step["verdict"],
     }
@@ -118,26 +127,27 @@ def _public_step(step: dict) -> dict:
 def public_dossier_row(found: dict) -> dict:
     """What ``serializers.PublicDossierOut`` gives of ``dossier_public_status``'s dict (a test
     compares them; the serializer stays the schema's source of truth), without its machinery."""
+    tz = timezone.get_current_timezone()  # once, not per value (``iso`` asks each time)
     extension = found["extension"]
     if extension is not None:
-        extension = {key: iso(value) for key, value in extension.items()}
+        extension = {key: iso_in(value, tz) for key, value in extension.items()}
     return {
         "code": found["code"],
         "procedure": {"code": found["procedure"]["code"], "name": found["procedure"]["name"]},
         "receiving_agency": found["receiving_agency"],
         "status": found["status"],
         "status_label": found["status_label"],
-        "received_at": iso(found["received_at"]),
-        "due_at": iso(found["due_at"]),
-        "finished_at": iso(found["finished_at"]),
-        "returned_at": iso(found["returned_at"]),
+        "received_at": iso_in(found["received_at"], tz),
+        "due_at": iso_in(found["due_at"], tz),
+        "finished_at": iso_in(found["finished_at"], tz),
+        "returned_at": iso_in(found["returned_at"], tz),
         "result": found["result"],
-        "current_steps": [_public_step(step) for step in found["current_steps"]],
-        "history": [_public_step(step) for step in found["history"]],
+        "current_steps": [_public_step(step, tz) for step in found["current_steps"]],
+        "history": [_public_step(step, tz) for step in found["history"]],
         "pauses": [
             {
-                "started_at": iso(pause["started_at"]),
-                "ended_at": iso(pause["ended_at"]),
+                "started_at": iso_in(pause["started_at"], tz),
+                "ended_at": iso_in(pause["ended_at"], tz),
                 "missing_documents": list(pause["missing_documents"]),
             }
             for pause in found["pauses"]

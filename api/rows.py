@@ -40,9 +40,16 @@ def choice_label(choices: type[models.Choices], value: str) -> str:
 
 def iso(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str | None:
     """As DRF's DateTimeField: in the current time zone (or ``tz``), ISO 8601, ``Z`` for UTC."""
+    return iso_in(value, tz or timezone.get_current_timezone())
+
+
+def iso_in(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    """``iso`` in the time zone ``tz`` (the current one, asked once for many values)."""
     if value is None:
         return None
-    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    if timezone.is_naive(value):
+        raise ValueError("localtime() cannot be applied to a naive datetime")  # as timezone.localtime
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

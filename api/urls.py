@@ -8,6 +8,10 @@ from .auth import TokenView
 app_name = "api"
 
 urlpatterns = [
+    # The citizen's endpoints first: the lookup is the request anyone can make at any rate, and each
+    # pattern tried before it (an include tries all of its own) costs it time.
+    path("public/dossiers/<code:code>/", public.PublicDossierView.as_view(), name="public-dossier"),
+    path("public/dossiers/<code:code>/rating/", public.PublicRatingView.as_view(), name="public-rating"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("api.procedures")),  # catalog: /procedures/, /procedures/{code}/
     path("", include("api.notifications")),  # notifications and the supervisors' deadline queue
@@ -26,7 +30,7 @@ urlpatterns = [
 
 urlpatterns += [path("calendar/due-date/", DueDateView.as_view(), name="calendar-due-date")]  # calendar
 
-urlpatterns += [  # dossiers, tasks and the citizen's endpoints
+urlpatterns += [  # dossiers and tasks
     path("dossiers/", dossiers.DossierListCreateView.as_view(), name="dossier-list"),
     path("dossiers/refusals/", dossiers.RefusalCreateView.as_view(), name="dossier-refusals"),
     path("dossiers/<code:code>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
@@ -43,8 +47,6 @@ urlpatterns += [  # dossiers, tasks and the citizen's endpoints
     path("tasks/<int:pk>/release/", dossiers.ReleaseView.as_view(), name="task-release"),
     path("tasks/<int:pk>/complete/", dossiers.CompleteView.as_view(), name="task-complete"),
     path("tasks/<int:pk>/reassign/", dossiers.ReassignView.as_view(), name="task-reassign"),
-    path("public/dossiers/<code:code>/", public.PublicDossierView.as_view(), name="public-dossier"),
-    path("public/dossiers/<code:code>/rating/", public.PublicRatingView.as_view(), name="public-rating"),
 ]
 
 urlpatterns += [  # printed forms (printing/)

@@ -20,8 +20,9 @@ def worker_count() -> int:
 
 
 @contextmanager
-def bench_server(port: int) -> Iterator[str]:
-    """Start it on ``port``, wait until the trivial view answers, yield its base URL, stop it."""
+def bench_server(port: int, root: Path = ROOT) -> Iterator[str]:
+    """Start it on ``port``, wait until the trivial view answers, yield its base URL, stop it.
+    ``root``: the checkout whose code it serves (another one to compare two versions in a run)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
@@ -32,7 +33,7 @@ def bench_server(port: int) -> Iterator[str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "onestop.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(worker_count()), "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        cwd=root, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:

@@ -19,7 +19,7 @@ import hmac
 import json
 from functools import cache
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from core import prepared
@@ -42,9 +42,13 @@ from .models import (
 MISSING_KEY_HASH = "0" * 64  # compared against when the code is unknown, so both cases take as long
 NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập."
 
-_STATUS_LABELS = dict(DossierStatus.choices)
-_RESULT_LABELS = dict(Result.choices)
-_VERDICT_LABELS = dict(Verdict.choices)
+
+@cache
+def _labels_in(choices: type, language: str | None) -> dict[str, str]:
+    """``{value: label}`` of ``choices`` in ``language``, built once per language (``str`` of a
+    lazy label looks the catalogue up on every call)."""
+    with translation.override(language):
+        return {str(value): str(label) for value, label in choices.choices}
 
 
 def key_matches(stored_hash: str | None, key: str | None) -> bool:
@@ -103,9 +107,9 @@ def _aware(value) -> dt.datetime | None:
     return value
 
 
-def _label(labels: dict, value: str) -> str:
-    """As ``get_FOO_display``: the choice's label in the active language, else the value itself."""
-    return str(labels.get(value, value))
+def _label(choices: type, value: str, language: str | None) -> str:
+    """As ``get_FOO_display``: the choice's label in ``language`` (the active one), else the value."""
+    return _labels_in(choices, language).get(value, str(value))
 
 
 def _documents(raw) -> list[str]:
@@ -114,7 +118,7 @@ def _documents(raw) -> list[str]:
     return [str(doc.get("name", "")) if isinstance(doc, dict) else str(doc) for doc in documents or []]
 
 
-def _step(row) -> dict:
+def _step(row, language: str | None) -> dict:
     verdict = row[10]
     return {
         "step": row[7],
@@ -124,7 +128,7 @@ def _step(row) -> dict:
         "finished_at": _aware(row[3]),
         "status": row[9],
         "verdict": verdict,
-        "verdict_label": _label(_VERDICT_LABELS, verdict) if verdict else "",
+        "verdict_label": _label(Verdict, verdict, language) if verdict else "",
     }
 
 
@@ -151,20 +155,21 @@ def dossier_public_status(*, code: str, key: str) -> dict:
     found = rows[0] if rows and rows[0][0] == 0 else None
     if not key_matches(found[11] if found else None, key):
         raise NotFound(NOT_FOUND)  # what was read of a dossier with another key stays here
-    steps = [_step(row) for row in rows if row[0] == 1]
+    language = translation.get_language()
+    steps = [_step(row, language) for row in rows if row[0] == 1]
     status, result = found[9], found[10]
     return {
         "code": found[7],
         "procedure": {"code": found[12], "name": found[8]},
         "receiving_agency": found[13],
         "status": status,
-        "status_label": _label(_STATUS_LABELS, status),
+        "status_label": _label(DossierStatus, status, language),
         "received_at": _aware(found[1]),
         "due_at": _aware(found[2]),
         "finished_at": _aware(found[3]),
         "returned_at": _aware(found[4]),
         "result": result,
-        "result_label": _label(_RESULT_LABELS, result) if result else "",
+        "result_label": _label(Result, result, language) if result else "",
         "current_steps": [step for step in steps if step["status"] == TaskStatus.OPEN],
         "history": [step for step in steps if step["status"] == TaskStatus.DONE],
         "pauses": [_pause(row) for row in rows if row[0] == 2],
