@@ -32,6 +32,7 @@ from .models import (
     DossierEvent,
     DossierTask,
 )
+from .name_search import name_ids
 from .permissions import Action
 from .public_status import NOT_FOUND as PUBLIC_NOT_FOUND
 from .public_status import dossier_public_status as dossier_public_status  # the citizen's view
@@ -137,7 +138,7 @@ def _passing_filter(
 
 
 # A term matching at most this many dossiers by code prefix (a b-tree range, cheap to read again)
-# and at most NAME_PROBE_ROWS by name part (a trigram GIN scan, whose ids are kept) is narrow.
+# and at most NAME_PROBE_ROWS by name part (a word or trigram GIN scan, whose ids are kept) is narrow.
 CODE_PROBE_ROWS = 20_000
 NAME_PROBE_ROWS = 2_000
 
@@ -156,9 +157,9 @@ class SearchPlan:
 def search_plan(term: str | None) -> SearchPlan | None:
     """The plan for a search term (None for no term), probing each half of the condition once on
     its own index, with a LIMIT: the ``UPPER(code)`` b-tree range (at most ``CODE_PROBE_ROWS + 1``
-    entries), then the trigram GIN (at most ``NAME_PROBE_ROWS + 1`` ids, kept: the list reads
-    them instead of scanning the trigrams again). The name is not probed when the code prefix is
-    already broad."""
+    entries), then the name's word or trigram GIN (``name_search``; at most ``NAME_PROBE_ROWS + 1``
+    ids, kept: the list reads them instead of scanning the index again). The name is not probed
+    when the code prefix is already broad."""
     term = (term or "").strip()
     if not term:
         return None
@@ -166,11 +167,7 @@ def search_plan(term: str | None) -> SearchPlan | None:
     code = Q(code__istartswith=term)
     if _more_than(Dossier.objects.filter(code), CODE_PROBE_ROWS):
         return broad
-    names = list(
-        Dossier.objects.filter(applicant_name__icontains=term)
-        .order_by()
-        .values_list("pk", flat=True)[: NAME_PROBE_ROWS + 1]
-    )
+    names = name_ids(term, NAME_PROBE_ROWS + 1)
     if len(names) > NAME_PROBE_ROWS:
         return broad
     return SearchPlan(term, code | Q(pk__in=names) if names else code, narrow=True)
