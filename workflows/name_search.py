@@ -9,7 +9,7 @@ A term of several words says more than its trigrams: every word after the first 
 word of the name (the first may be the end of one, "guyễn Văn"; the last may be cut short,
 "Văn Hù"; the ones between are whole words). ``name_words_query`` writes that as a ``tsquery``
 (``'văn' & 'hù':*``), which the GIN index on ``to_tsvector('simple', applicant_name)`` (migration
-0014) answers from the posting lists of whole words: a rare word (a given name, the seeder's
+0016) answers from the posting lists of whole words: a rare word (a given name, the seeder's
 number) is a few index pages however long the table. The same ``icontains`` test (as ``strpos``)
 then filters those candidates, so the ids are exactly today's.
 
@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from .models import Dossier
 
 # The text search configuration: ``simple`` lowercases each word and keeps them all (no stop words,
-# no stemming), so "Thị" or "Văn" is a lexeme like any other. Migration 0014 indexes the same expression.
+# no stemming), so "Thị" or "Văn" is a lexeme like any other. Migration 0016 indexes the same expression.
 WORDS = "to_tsvector('simple'::regconfig, applicant_name::text)"
 
 # The word index is used when the planner expects at most this many names to contain the term, and

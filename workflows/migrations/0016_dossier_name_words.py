@@ -26,6 +26,6 @@ def _run(statements):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("workflows", "0013_dossier_passing_received")]
+    dependencies = [("workflows", "0015_dossier_agency_passing")]
 
     operations = [migrations.RunPython(_run(CREATE), _run(DROP), elidable=False)]
