@@ -224,6 +224,11 @@ def seed(out: TextIO, *, total: int, batch: int, snapshot: dt.datetime) -> Clock
         if bare:
             t = time.perf_counter()
             clock.phase(f"secondary indexes rebuilt ({bulk.restore_indexes()})", t)
+    if existing >= total:
+        # Nothing written: the derived tables are as the last seed (or the services) left them,
+        # and rebuilding them costs minutes at 10 M on every rerun (``make bench`` seeds first).
+        out.write("  nothing added: assignments, statistics and derived tables kept\n")
+        return clock
     t = time.perf_counter()
     assigned = assign_specialists()
     clock.phase(f"assignments ({assigned:,} tasks)", t)

@@ -36,6 +36,10 @@ def test_a_seeded_open_task_is_completed_through_the_services(bench_database):
     output = seed(400)
     assert "dossiers, tasks, events, processes" in output
     assert Dossier.objects.filter(code__startswith="BENCH-").count() == 400
+    tasks = DossierTask.objects.count()
+    again = seed(400)  # a rerun (make bench seeds first) writes nothing and rebuilds nothing
+    assert "nothing added" in again and "derived:" not in again
+    assert (Dossier.objects.count(), DossierTask.objects.count()) == (400, tasks)
     assert bench_snapshot().isoformat() == "2026-03-04T02:00:00+00:00"
     open_dossiers = Dossier.objects.filter(status=DossierStatus.PROCESSING)
     assert open_dossiers.exists() and not open_dossiers.filter(process__isnull=True).exists()

@@ -3,7 +3,8 @@
 Refuses any database not created for benchmarks (``core.benchdb``: point DATABASE_URL at a new
 database name on PostgreSQL; it is created and marked). What is seeded: ``benchseed.seeding``.
 One million takes a few minutes on a 2-core machine; rerunning adds only what is missing (the
-snapshot of the first run is kept, so a larger N extends the same province).
+snapshot of the first run is kept, so a larger N extends the same province; with nothing to add, the
+derived tables are not rebuilt either).
 """
 
 from __future__ import annotations
