@@ -6,8 +6,10 @@ queries' figures (``reports.bottlenecks``).
    a partial first or last month) counted live from the tasks; the means divide exact sums.
 2. **Percentiles**: per (step, agency) and kind (wait, work) the counts per whole hour
    (``RollupTaskHours`` plus the live days) place the two ranks each ``percentile_cont``
-   interpolates (``order_stats``); ONE query per kind reads the exact hours of the period's tasks
-   in the needed (cell, bucket) pairs (indexes ``reports_task_wait`` / ``reports_task_work``).
+   interpolates (``order_stats``). A bucket's least and greatest hours give a rank's value when
+   they are equal (ties: the seeded work hours are whole hours) or the rank is the bucket's first
+   or last; for the others ONE query per kind reads the exact hours of the period's tasks in the
+   needed (cell, bucket) pairs (indexes ``reports_task_wait`` / ``reports_task_work``).
 
 The values read must be exactly as many as the counts say; otherwise ``None``: read directly.
 """
@@ -16,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.db.models.functions import Floor
 
 from ._query import PERCENTILES
@@ -25,16 +27,17 @@ from .order_stats import interpolate, locate, ranks, rolled_months
 from .periods import Period
 from .rollup import midnight
 from .rollup_read import _scoped, watermark
-from .rollup_tasks import CELL, KINDS, SUMS, buckets_by_cell, done_tasks, mean, sums_by_cell
+from .rollup_tasks import CELL, KINDS, SUMS, add_bucket, buckets_by_cell, done_tasks, mean, sums_by_cell
 from .stats import percentile_key
 
 Cell = tuple[int, int]
 
 
 def cell_counts(period: Period, agency_ids, rolled_until: dt.date) -> tuple[dict, dict]:
-    """(cell → ``SUMS``, (kind, cell) → bucket → tasks) of the tasks done in the period."""
+    """(cell → ``SUMS``, (kind, cell) → bucket → [tasks, least, greatest hours]) of the tasks done
+    in the period."""
     sums: dict[Cell, dict] = defaultdict(lambda: dict.fromkeys(SUMS, 0))
-    hist: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    hist: dict[tuple, dict[int, list]] = defaultdict(dict)
     live = [(period.start, period.end)]
     span = rolled_months(period.date_from, period.date_to + dt.timedelta(days=1), rolled_until)
     if span is not None:
@@ -44,8 +47,11 @@ def cell_counts(period: Period, agency_ids, rolled_until: dt.date) -> tuple[dict
             for name in SUMS:
                 sums[(row["step_id"], row["agency_id"])][name] += row[f"s_{name}"] or 0
         rows = _scoped(RollupTaskHours.objects.order_by(), agency_ids).filter(**months)
-        for row in rows.values("kind", *CELL, "bucket").annotate(total=Sum("n")):
-            hist[(row["kind"], (row["step_id"], row["agency_id"]))][row["bucket"]] += row["total"]
+        for row in rows.values("kind", *CELL, "bucket").annotate(
+            total=Sum("n"), low=Min("lo"), high=Max("hi")
+        ):
+            cell = (row["step_id"], row["agency_id"])
+            add_bucket(hist[(row["kind"], cell)], row["bucket"], row["total"], row["low"], row["high"])
         live = [(period.start, midnight(span[0])), (midnight(min(span[1], rolled_until)), period.end)]
     live = [(lo, hi) for lo, hi in live if lo < hi]
     if live:
@@ -53,8 +59,8 @@ def cell_counts(period: Period, agency_ids, rolled_until: dt.date) -> tuple[dict
         for cell, values in sums_by_cell(tasks).items():
             for name in SUMS:
                 sums[cell][name] += values[name]
-        for (kind, step, agency, bucket), n in buckets_by_cell(tasks).items():
-            hist[(kind, (step, agency))][bucket] += n
+        for (kind, step, agency, bucket), (n, lo, hi) in buckets_by_cell(tasks).items():
+            add_bucket(hist[(kind, (step, agency))], bucket, n, lo, hi)
     return {c: s for c, s in sums.items() if s["tasks"]}, hist
 
 
@@ -72,28 +78,44 @@ def _bucket_values(period: Period, agency_ids, kind: str, needed: dict[Cell, set
     return out
 
 
+def known_value(entry: list, offset: int) -> float | None:
+    """The value at ``offset`` among a bucket's sorted values when its counts tell it (pure): all
+    equal (ties), the first (the least) or the last (the greatest); otherwise None: read it."""
+    n, lo, hi = entry
+    if lo == hi or offset == 0:
+        return lo
+    return hi if offset == n - 1 else None
+
+
 def kind_percentiles(period: Period, agency_ids, kind: str, hist: dict) -> dict[Cell, dict] | None:
     """cell → {``<kind>_p50``, ``<kind>_p90``} for the cells with hours of ``kind``, or None when
     the values read do not match the counts."""
     plans = []
     needed: dict[Cell, set[int]] = defaultdict(set)
-    for (k, cell), histogram in hist.items():
+    for (k, cell), buckets in hist.items():
+        histogram = {bucket: entry[0] for bucket, entry in buckets.items()}
         count = sum(histogram.values())
         if k != kind or not count:
             continue
         for p in PERCENTILES:
             lo, hi, proportion = ranks(count, p)
             at = (locate(histogram, lo), locate(histogram, hi))
-            needed[cell].update({at[0][0], at[1][0]})
+            for bucket, offset in at:
+                if known_value(buckets[bucket], offset) is None:
+                    needed[cell].add(bucket)
             plans.append((cell, p, at, proportion, lo == hi))
     values = _bucket_values(period, agency_ids, kind, needed) if needed else {}
     for cell, buckets in needed.items():
-        if any(len(values.get((cell, b), ())) != hist[(kind, cell)][b] for b in buckets):
+        if any(len(values.get((cell, b), ())) != hist[(kind, cell)][b][0] for b in buckets):
             return None
+
+    def value_at(cell: Cell, bucket: int, offset: int) -> float:
+        known = known_value(hist[(kind, cell)][bucket], offset)
+        return known if known is not None else values[(cell, bucket)][offset]
+
     out: dict[Cell, dict] = defaultdict(dict)
     for cell, p, ((lo_bucket, lo_offset), (hi_bucket, hi_offset)), proportion, same in plans:
-        lo_value = values[(cell, lo_bucket)][lo_offset]
-        hi_value = values[(cell, hi_bucket)][hi_offset]
+        lo_value, hi_value = value_at(cell, lo_bucket, lo_offset), value_at(cell, hi_bucket, hi_offset)
         out[cell][percentile_key(kind, p)] = interpolate(lo_value, hi_value, proportion, same_rank=same)
     return out
 

@@ -156,6 +156,8 @@ class RollupTaskHours(models.Model):
     agency_id = models.IntegerField()
     bucket = models.IntegerField()
     n = models.IntegerField()
+    lo = models.FloatField()  # the least and greatest hours counted: equal, all are (ties)
+    hi = models.FloatField()
 
     class Meta:
         constraints = [

@@ -9,9 +9,8 @@ counts to their months' rows; a rebuild or a correction of the past recounts fro
 """
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models import Count, DateField, F, Max, Min, Q, Sum
 from django.db.models.functions import Floor, TruncMonth
 
 from workflows.models import DossierTask, TaskStatus, Verdict
@@ -68,20 +67,31 @@ def sums_by_cell(tasks, tz=None) -> dict[tuple, dict]:
     return out
 
 
-def buckets_by_cell(tasks, tz=None) -> dict[tuple, int]:
-    """(kind, [month,] step, agency, whole hours) → the tasks with those hours of that kind."""
+def add_bucket(buckets: dict, key: tuple, n: int, lo: float, hi: float) -> None:
+    """Count ``n`` values between ``lo`` and ``hi`` into ``buckets[key]`` = [n, min, max]."""
+    if key in buckets:
+        old = buckets[key]
+        buckets[key] = [old[0] + n, min(old[1], lo), max(old[2], hi)]
+    else:
+        buckets[key] = [n, lo, hi]
+
+
+def buckets_by_cell(tasks, tz=None) -> dict[tuple, list]:
+    """(kind, [month,] step, agency, whole hours) → [the tasks with those hours of that kind, the
+    least and the greatest of those hours]: when both are equal, so are all (ties need no read)."""
     tasks, extra = _by(tasks, tz)
-    counts: dict[tuple, int] = defaultdict(int)
+    buckets: dict[tuple, list] = {}
     for kind in KINDS:
         rows = (
             tasks.filter(**{f"{kind}__isnull": False})
             .annotate(bucket=Floor(kind))
             .values(*extra, *CELL, "bucket")
-            .annotate(n=Count("step"))
+            .annotate(n=Count("step"), lo=Min(kind), hi=Max(kind))
         )
         for row in rows:
-            counts[(kind, *(row[f] for f in (*extra, *CELL)), int(row["bucket"]))] += row["n"]
-    return counts
+            key = (kind, *(row[f] for f in (*extra, *CELL)), int(row["bucket"]))
+            add_bucket(buckets, key, row["n"], row["lo"], row["hi"])
+    return buckets
 
 
 def _midnight(day: dt.date, tz) -> dt.datetime:
@@ -110,15 +120,15 @@ def write_tasks(lo_day: dt.date | None, hi_day: dt.date, tz, *, redo: bool) -> i
             for name in SUMS:
                 old[name] += row[name]
         old_buckets = RollupTaskHours.objects.filter(month__in=months)
-        for *key, n in old_buckets.values_list("kind", "month", *CELL, "bucket", "n"):
-            buckets[tuple(key)] += n
+        for *key, n, lo, hi in old_buckets.values_list("kind", "month", *CELL, "bucket", "n", "lo", "hi"):
+            add_bucket(buckets, tuple(key), n, lo, hi)
         existing.delete()
         old_buckets.delete()
     objs = [RollupTasks(month=m, step_id=s, agency_id=a, **v) for (m, s, a), v in sums.items()]
     RollupTasks.objects.bulk_create(objs, batch_size=BATCH)
     hours = [
-        RollupTaskHours(kind=k, month=m, step_id=s, agency_id=a, bucket=b, n=n)
-        for (k, m, s, a, b), n in buckets.items()
+        RollupTaskHours(kind=k, month=m, step_id=s, agency_id=a, bucket=b, n=n, lo=lo, hi=hi)
+        for (k, m, s, a, b), (n, lo, hi) in buckets.items()
     ]
     RollupTaskHours.objects.bulk_create(hours, batch_size=BATCH)
     return len(objs) + len(hours)

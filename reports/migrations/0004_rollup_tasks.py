@@ -44,8 +44,8 @@ def fill(apps, schema_editor):
     )
     hours.objects.bulk_create(
         [
-            hours(kind=k, month=m, step_id=s, agency_id=a, bucket=b, n=n)
-            for (k, m, s, a, b), n in buckets_by_cell(tasks, tz).items()
+            hours(kind=k, month=m, step_id=s, agency_id=a, bucket=b, n=n, lo=lo, hi=hi)
+            for (k, m, s, a, b), (n, lo, hi) in buckets_by_cell(tasks, tz).items()
         ],
         batch_size=BATCH,
     )
@@ -94,6 +94,8 @@ class Migration(migrations.Migration):
                 ("agency_id", models.IntegerField()),
                 ("bucket", models.IntegerField()),
                 ("n", models.IntegerField()),
+                ("lo", models.FloatField()),
+                ("hi", models.FloatField()),
             ],
             options={
                 "constraints": [

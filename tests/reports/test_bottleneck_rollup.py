@@ -135,3 +135,17 @@ def test_a_bucket_that_disagrees_with_its_counts_reads_directly(province):
     rolled = bottleneck_report(period=period).as_dict()
     cache.set(CACHE_KEY, NOT_PUBLISHED, None)
     assert rolled == bottleneck_report(period=period).as_dict()
+
+
+def test_a_buckets_least_and_greatest_give_ties_and_its_ends_without_a_read():
+    from reports.bottleneck_rollup import known_value
+    from reports.rollup_tasks import add_bucket
+
+    buckets: dict = {}
+    add_bucket(buckets, 6, 3, 6.0, 6.0)
+    add_bucket(buckets, 6, 2, 6.0, 6.0)
+    assert buckets[6] == [5, 6.0, 6.0]
+    assert [known_value(buckets[6], offset) for offset in range(5)] == [6.0] * 5
+    add_bucket(buckets, 6, 1, 6.25, 6.5)
+    assert buckets[6] == [6, 6.0, 6.5]
+    assert [known_value(buckets[6], offset) for offset in range(6)] == [6.0, None, None, None, None, 6.5]
