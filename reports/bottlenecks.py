@@ -8,6 +8,11 @@ only; and the labels of the groups found (steps with their procedures, agencies:
 a few hundred rows of the catalog). Before, the catalog and the dossiers were joined inside the
 aggregate, so PostgreSQL scanned every task and hashed the whole dossier table (1.7 s at a million
 dossiers, growing with the history).
+
+With a rollup (``reports.bottleneck_rollup``) the counts, means and percentiles come from the task
+rollup's months plus the live days, exactly these figures; the direct queries are the fallback.
+The means divide exact sums of hours in millionths on both paths (a float ``AVG`` depends on the
+order of its additions).
 """
 
 from collections.abc import Sequence
@@ -89,8 +94,9 @@ def _late_dossiers(tasks, period: Period) -> dict[tuple, int]:
     """Per (step, agency): distinct dossiers finished late with a late task there in the period.
 
     A dossier finishes after its tasks, so only dossiers finished since the period began can count:
-    that bound keeps the join to the dossiers of the period (``dossier_finished``). Without it, the
-    planner reads every late dossier of the history."""
+    that bound keeps the join to the late dossiers of the period (``reports_dossier_late``, a
+    partial index on ``finished_at``). Without it, the planner reads every late dossier of the
+    history. Not additive across months (a dossier counts once), so not in the rollup."""
     rows = (
         tasks.filter(
             verdict=Verdict.LATE, dossier__verdict=Verdict.LATE, dossier__finished_at__gte=period.start
