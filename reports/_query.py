@@ -108,10 +108,10 @@ def _duration_hours(prefix: str):
 UNITS = (DurationUnit.WORKING_DAYS, DurationUnit.WORKING_HOURS, DurationUnit.CALENDAR_DAYS)
 
 
-def hours_micro():
-    """A dossier's processing hours in millionths, as an integer: summed exactly (in any order,
-    so the rollup's day sums add up to the direct sum, bit for bit)."""
-    return Cast(Round(F("processing_hours") * 1_000_000), BigIntegerField())
+def hours_micro(field: str = "processing_hours"):
+    """A dossier's processing hours (or another field of hours) in millionths, as an integer:
+    summed exactly (in any order, so the rollup's sums add up to the direct sum, bit for bit)."""
+    return Cast(Round(F(field) * 1_000_000), BigIntegerField())
 
 
 def cutting_sums() -> dict:

@@ -8,19 +8,26 @@ only; and the labels of the groups found (steps with their procedures, agencies:
 a few hundred rows of the catalog). Before, the catalog and the dossiers were joined inside the
 aggregate, so PostgreSQL scanned every task and hashed the whole dossier table (1.7 s at a million
 dossiers, growing with the history).
+
+With a rollup (``reports.bottleneck_rollup``) the counts, means and percentiles come from the task
+rollup's months plus the live days, exactly these figures; the direct queries are the fallback.
+The means divide exact sums of hours in millionths on both paths (a float ``AVG`` depends on the
+order of its additions).
 """
 
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, F
 
 from procedures.models import Agency, Step
 from workflows.models import DossierTask, TaskStatus, Verdict
 
 from ._query import PERCENTILES, _round, without_jit
 from .assembly import Report, column_sums, ratio
+from .bottleneck_rollup import count_row, rolled_bottleneck_counts
 from .periods import Period
+from .rollup_tasks import SUMS, task_sums
 from .stats import PercentileCont, grouped_percentiles, percentile_key
 
 GROUP = ("step_id", "agency_id")
@@ -87,8 +94,9 @@ def _late_dossiers(tasks, period: Period) -> dict[tuple, int]:
     """Per (step, agency): distinct dossiers finished late with a late task there in the period.
 
     A dossier finishes after its tasks, so only dossiers finished since the period began can count:
-    that bound keeps the join to the dossiers of the period (``dossier_finished``). Without it, the
-    planner reads every late dossier of the history."""
+    that bound keeps the join to the late dossiers of the period (``reports_dossier_late``, a
+    partial index on ``finished_at``). Without it, the planner reads every late dossier of the
+    history. Not additive across months (a dossier counts once), so not in the rollup."""
     rows = (
         tasks.filter(
             verdict=Verdict.LATE, dossier__verdict=Verdict.LATE, dossier__finished_at__gte=period.start
@@ -100,24 +108,20 @@ def _late_dossiers(tasks, period: Period) -> dict[tuple, int]:
 
 
 def _counts(tasks) -> tuple[list[dict], dict[tuple, dict]]:
-    """The counts and means per (step, agency) and their percentiles: on PostgreSQL one scan of the
-    covering index (the ordered-set aggregates beside the counts), elsewhere two queries."""
-    late = Q(verdict=Verdict.LATE)
-    counts = {  # counted on ``step`` (never null), which the index covers; ``pk`` it does not
-        "tasks": Count("step"),
-        "late_tasks": Count("step", filter=late),
-        "over_budget": Count("step", filter=Q(work_hours__gt=F("step__budget_hours"))),
-        "mean_wait_hours": Avg("wait_hours"),
-        "mean_work_hours": Avg("work_hours"),
-    }
+    """The counts, exact sums (the means) per (step, agency) and their percentiles: on PostgreSQL
+    one scan of the covering index (the ordered-set aggregates beside the counts), elsewhere two
+    queries. The means divide sums of hours in millionths, as the rollup's (``rollup_tasks``)."""
     values = ("wait_hours", "work_hours")
-    if connection.vendor != "postgresql":
-        rows = list(tasks.values(*GROUP).annotate(**counts))
-        pct = grouped_percentiles(tasks, group_by=list(GROUP), values=values, percentiles=PERCENTILES)
-        return rows, pct
     keys = {percentile_key(v, p): PercentileCont(v, p) for v in values for p in PERCENTILES}
-    rows = list(tasks.values(*GROUP).annotate(**counts, **keys))
-    return rows, {(r["step_id"], r["agency_id"]): {k: r[k] for k in keys} for r in rows}
+    if connection.vendor != "postgresql":
+        keys = {}
+    rows = list(tasks.values(*GROUP).annotate(**task_sums(), **keys))
+    if not keys:
+        pct = grouped_percentiles(tasks, group_by=list(GROUP), values=values, percentiles=PERCENTILES)
+    else:
+        pct = {(r["step_id"], r["agency_id"]): {k: r[k] for k in keys} for r in rows}
+    cells = [((r["step_id"], r["agency_id"]), {name: r[name] or 0 for name in SUMS}) for r in rows]
+    return [count_row(cell, sums) for cell, sums in cells], pct
 
 
 @without_jit
@@ -127,7 +131,8 @@ def bottleneck_report(*, period: Period, agency_ids: Sequence[int] | None = None
     the share finished late against the task's own due time. ``top_late_steps`` ranks the steps by
     late tasks; ``late_dossiers`` counts distinct dossiers finished late that had a late task there."""
     tasks = _tasks(period, agency_ids)
-    rows, pct = _counts(tasks)
+    rolled = rolled_bottleneck_counts(period=period, agency_ids=agency_ids)
+    rows, pct = rolled if rolled is not None else _counts(tasks)
     late_dossiers = _late_dossiers(tasks, period)
     steps, agencies = _labels(rows)
     return assemble(

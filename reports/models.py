@@ -117,3 +117,54 @@ class RollupHours(models.Model):
         return (
             f"{self.month} {self.agency_id}/{self.procedure_id}/{self.version_id} [{self.bucket}h]: {self.n}"
         )
+
+
+class RollupTasks(models.Model):
+    """The done tasks finished in a local month (``month``: its first day) per step and processing
+    agency: how many, late, over the step's budget, and the wait and work hours (how many, and
+    their sum in millionths: exact in any order). The current month's row holds its days before
+    ``RollupState.rolled_until``; a refresh adds the days since (``reports.rollup_tasks``)."""
+
+    month = models.DateField()
+    step_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    tasks = models.IntegerField(default=0)
+    late_tasks = models.IntegerField(default=0)
+    over_budget = models.IntegerField(default=0)
+    wait_n = models.IntegerField(default=0)
+    wait_micro = models.BigIntegerField(default=0)
+    work_n = models.IntegerField(default=0)
+    work_micro = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "step_id", "agency_id"], name="rollup_tasks_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.step_id}/{self.agency_id}: {self.tasks}"
+
+
+class RollupTaskHours(models.Model):
+    """How many done tasks of a month, step and agency waited (``kind`` "wait_hours") or worked
+    ("work_hours") ``bucket`` whole working hours: the bottleneck report's medians and p90, as
+    ``RollupHours`` for the cutting report (``reports.order_stats``)."""
+
+    kind = models.CharField(max_length=10)
+    month = models.DateField()
+    step_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    bucket = models.IntegerField()
+    n = models.IntegerField()
+    lo = models.FloatField()  # the least and greatest hours counted: equal, all are (ties)
+    hi = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "month", "step_id", "agency_id", "bucket"], name="rollup_task_hours_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month} {self.step_id}/{self.agency_id} [{self.bucket}h]: {self.n}"

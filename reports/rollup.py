@@ -35,6 +35,7 @@ from workflows.models import Dossier, DossierPause, DossierStatus, Result, Verdi
 from ._query import _duration_hours, hours_micro
 from .models import RollupFlow, RollupGroup, RollupState, RollupStock
 from .rollup_hours import write_hours
+from .rollup_tasks import write_tasks
 
 NEVER = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)  # "not closed": later than any real instant
 FLOW_FIELDS = ("receiving_agency_id", "procedure_id", "version_id", "channel")
@@ -302,6 +303,7 @@ def rebuild(*, until: dt.date | None = None) -> dict:
         flows = _write_flows(None, until)
         stock = _write_stock(stock_changes(None, midnight(until)), incremental=False)
         hours = write_hours(None, until, office_tz(), redo=True)
+        hours += write_tasks(None, until, office_tz(), redo=True)
         _done(state, until)
     return {"flows": flows, "stock": stock, "hours": hours, "until": until}
 
@@ -323,10 +325,12 @@ def refresh(*, since: dt.date | None = None, until: dt.date | None = None) -> di
             flows = _write_flows(start, until)
             stock = _write_stock(stock_changes(None, midnight(until)), incremental=False)
             hours = write_hours(start, until, office_tz(), redo=True)
+            hours += write_tasks(start, until, office_tz(), redo=True)
         elif last < until:
             flows = _write_flows(last, until)
             stock = _write_stock(stock_changes(midnight(last), midnight(until)), incremental=True)
             hours = write_hours(last, until, office_tz(), redo=False)
+            hours += write_tasks(last, until, office_tz(), redo=False)
         else:
             flows = stock = hours = 0
         _done(state, max(until, last))
@@ -338,7 +342,8 @@ def _analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "ANALYZE reports_rollupflow, reports_rollupstock, reports_rollupgroup, reports_rolluphours"
+                "ANALYZE reports_rollupflow, reports_rollupstock, reports_rollupgroup, reports_rolluphours, "
+                "reports_rolluptasks, reports_rolluptaskhours"
             )
 
 
