@@ -71,18 +71,19 @@ def seed(url: str, dossiers: int, snapshot: str | None = None) -> str:
 
 
 def workflow_rows(count: int) -> list[Row]:
-    """bench_workflow.py's table (it runs in a throw-away test database of its own)."""
+    """bench_workflow.py's table (it runs in a throw-away test database of its own): each operation's
+    rate, with the baseline transaction's rate (the rate over the ratio it prints) and its queries."""
     processes = "1,2" if connection.vendor == "postgresql" else "1"  # SQLite: one writer at a time
     out = python("benchmarks/bench_workflow.py", "--count", str(count), "--processes", processes)
-    rows, base = [], {}
-    for processes, op, rate, median in re.findall(r"^\s*(\d+) (\w+)\s+([\d.]+)\s+([\d.]+)", out, re.M):
-        if op == "baseline":
-            base[processes] = float(rate)
+    rows = []
+    line = r"^\s*(\d+) (\w+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)×"
+    for processes, op, rate, median, cpu, queries, ratio in re.findall(line, out, re.M):
         label = f"{op}, {processes} process{'es' if processes != '1' else ''}"
-        rows.append(Row("workflow", label, float(rate), "ops/s", base.get(processes), f"median {median} ms"))
-    queries = re.search(r"queries per operation: (.*)", out)
-    if queries and rows:
-        rows[0].note += f"; queries/op {queries.group(1)}"
+        base = float(rate) / float(ratio) if float(ratio) else None
+        note = f"median {median} ms, {cpu} ms CPU, {queries} queries; baseline: one transaction, same rows"
+        rows.append(Row("workflow", label, float(rate), "ops/s", base, note))
+    if not rows:
+        raise RuntimeError(f"bench_workflow.py printed no rate: {out[-800:]}")
     return rows
 
 
