@@ -33,6 +33,29 @@ def _set(key: str, value, timeout: float) -> None:
         cache_breaker.failed(exc)
 
 
+def peek(key: str, default=None):
+    """The value cached under ``key``, or ``default`` (also while the cache is unreachable)."""
+    value = _get(key)
+    return default if value is _MISSING else value
+
+
+def store(key: str, value, timeout: float) -> None:
+    """Cache ``value`` under ``key`` for ``timeout`` seconds (nothing while the cache is unreachable)."""
+    _set(key, value, timeout)
+
+
+def claim(key: str, timeout: float) -> bool:
+    """Whether this caller set ``key`` (it was absent): a lock that lapses after ``timeout`` seconds.
+    False while the cache is unreachable: nobody can wait for a result it could not keep."""
+    if not cache_breaker.available():
+        return False
+    try:
+        return bool(cache.add(key, 1, timeout))
+    except CACHE_ERRORS as exc:
+        cache_breaker.failed(exc)
+        return False
+
+
 def cached(key: str, timeout: float, build: Callable[[], T]) -> T:
     """The value cached under ``key``, else ``build()`` stored for ``timeout`` seconds."""
     value = _get(key)

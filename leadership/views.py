@@ -8,19 +8,17 @@ the login page; other staff get 403. The figures come from the report functions
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.cached import cached
-from core.dbrouter import reads_from_replica, replica_reads
+from core.dbrouter import reads_from_replica
 from core.exceptions import InvalidInput
 from periodic.selectors import visible_packages
 from procedures.models import Agency
-from reports.conformance import conformance_counts
+from reports.conformance_card import card_counts
 from workflows.permissions import Action, can, report_agency_ids
 
 from . import figures, periods
@@ -73,14 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _conformance(user, period) -> dict | None:
-    """Supervisors: dossiers received in the period whose events deviate from their steps (cached)."""
+    """Supervisors: dossiers received in the period whose events deviate from their steps, counted
+    off the request path (``reports.conformance_card``): None counts while they are being made."""
     if not can(user, Action.VIEW_PROVINCE_REPORTS):
         return None
-    key = f"conformance:v1:{period.start.isoformat()}:{period.end.isoformat()}"
-    counts = cached(
-        key,
-        settings.ONESTOP_OPEN_DATA_CACHE_SECONDS,
-        lambda: replica_reads(conformance_counts)(period=period),
-    )
+    counts = card_counts(period)
     query = f"from={period.date_from.isoformat()}&to={period.date_to.isoformat()}"
-    return {**counts, "url": f"/api/v1/reports/conformance/?{query}"}
+    return {**(counts or {}), "counting": counts is None, "url": f"/api/v1/reports/conformance/?{query}"}

@@ -18,7 +18,18 @@ def empty_cache():
     cache.clear()
 
 
-def test_a_supervisor_sees_zero_deviations_on_a_healthy_scenario(client, scenario, make_user):
+@pytest.fixture
+def eager():
+    """The worker's counting runs inside the request (as CELERY_TASK_ALWAYS_EAGER does)."""
+    from onestop.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_a_supervisor_sees_zero_deviations_on_a_healthy_scenario(client, scenario, make_user, eager):
     html = get(client, make_user("sup", "supervisor", agency=scenario.a)).content.decode()
     assert 'data-testid="conformance"' in html
     figures = cells(html)
@@ -28,7 +39,7 @@ def test_a_supervisor_sees_zero_deviations_on_a_healthy_scenario(client, scenari
     assert "Hồ sơ xử lý không đúng các bước của thủ tục" in html
 
 
-def test_a_deviation_is_counted(client, scenario, make_user):
+def test_a_deviation_is_counted(client, scenario, make_user, eager):
     dossier = scenario.dossiers[1]
     step = dossier.version.steps.order_by("order").first()
     for _ in range(2):  # the same step approved twice: its stage ended twice
@@ -40,3 +51,32 @@ def test_a_deviation_is_counted(client, scenario, make_user):
 def test_a_head_does_not_get_the_card(client, scenario, make_user):
     html = get(client, make_user("head", "head", agency=scenario.a)).content.decode()
     assert 'data-testid="conformance"' not in html
+
+
+def test_the_page_does_not_wait_for_the_counts_and_queues_them_once(client, scenario, make_user):
+    from unittest import mock
+
+    from reports import tasks
+
+    user = make_user("sup", "supervisor", agency=scenario.a)
+    with mock.patch.object(tasks.conformance_counts_task, "delay") as delay:
+        first = get(client, user).content.decode()
+        second = get(client, user).content.decode()
+    assert delay.call_count == 1  # the second view finds it pending
+    assert delay.call_args.args == ("2026-07-01", "2026-07-31")
+    for html in (first, second):
+        assert 'data-testid="conformance-counting"' in html and "conformance:deviating" not in cells(html)
+    tasks.conformance_counts_task(*delay.call_args.args)  # what the worker does
+    assert cells(get(client, user).content.decode())["conformance:deviating"] == "0"
+
+
+def test_with_the_broker_down_the_dashboard_still_answers(client, scenario, make_user):
+    from unittest import mock
+
+    from reports import tasks
+
+    user = make_user("sup", "supervisor", agency=scenario.a)
+    with mock.patch.object(tasks.conformance_counts_task, "delay", side_effect=OSError("broker down")):
+        response = get(client, user)
+    assert response.status_code == 200
+    assert 'data-testid="conformance-counting"' in response.content.decode()

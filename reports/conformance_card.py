@@ -1,0 +1,51 @@
+"""The leadership dashboard's conformance card, counted off the request path.
+
+Checking the dossiers of a period replays each one's audit trail in Python
+(``reports.conformance``): seconds for a quarter at a million dossiers a year, which held a web
+worker and made the dashboard wait. So the page only reads the counts cached for its period. On a
+miss it queues ``reports.conformance_counts`` (at most once per period while one is pending,
+``claim``) and says the counts are being made; the worker stores them for
+``ONESTOP_OPEN_DATA_CACHE_SECONDS``. With the broker or the cache down the card says they are not
+available, and the page is served as fast as ever.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from core.cached import claim, peek, store
+from core.dbrouter import replica_reads
+
+from .conformance import conformance_counts
+from .periods import Period
+
+logger = logging.getLogger(__name__)
+PENDING_SECONDS = 300  # a lost task (a worker killed) is queued again after this
+
+
+def card_key(period: Period) -> str:
+    return f"conformance:v1:{period.start.isoformat()}:{period.end.isoformat()}"
+
+
+def count_into_cache(period: Period) -> dict:
+    """What the task runs: the counts of ``period``, cached for the dashboard."""
+    counts = replica_reads(conformance_counts)(period=period)
+    store(card_key(period), counts, settings.ONESTOP_OPEN_DATA_CACHE_SECONDS)
+    return counts
+
+
+def card_counts(period: Period) -> dict | None:
+    """The cached counts of ``period``, or None while they are being counted (queued here on a miss)."""
+    key = card_key(period)
+    counts = peek(key)
+    if counts is None and claim(f"{key}:pending", PENDING_SECONDS):
+        from .tasks import conformance_counts_task
+
+        try:
+            conformance_counts_task.delay(period.date_from.isoformat(), period.date_to.isoformat())
+        except Exception:  # noqa: BLE001 - the broker is down: the card waits, the page does not
+            logger.warning("Could not queue the conformance counts of %s", key, exc_info=True)
+        counts = peek(key)  # an eager worker (CELERY_TASK_ALWAYS_EAGER) has counted already
+    return counts
