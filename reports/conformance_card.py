@@ -11,15 +11,18 @@ available, and the page is served as fast as ever.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from core.cached import claim, peek, store
 from core.dbrouter import replica_reads
 
 from .conformance import conformance_counts
-from .periods import Period
+from .periods import Period, make_period
 
 logger = logging.getLogger(__name__)
 PENDING_SECONDS = 300  # a lost task (a worker killed) is queued again after this
@@ -41,11 +44,19 @@ def card_counts(period: Period) -> dict | None:
     key = card_key(period)
     counts = peek(key)
     if counts is None and claim(f"{key}:pending", PENDING_SECONDS):
-        from .tasks import conformance_counts_task
-
         try:
             conformance_counts_task.delay(period.date_from.isoformat(), period.date_to.isoformat())
         except Exception:  # noqa: BLE001 - the broker is down: the card waits, the page does not
             logger.warning("Could not queue the conformance counts of %s", key, exc_info=True)
         counts = peek(key)  # an eager worker (CELERY_TASK_ALWAYS_EAGER) has counted already
     return counts
+
+
+@shared_task(name="reports.conformance_counts", ignore_result=True)
+def conformance_counts_task(date_from: str, date_to: str) -> None:
+    """The worker's half: the counts of the period from ``date_from`` to ``date_to``, into the cache."""
+    tz = timezone.get_default_timezone()
+    period = make_period(
+        date_from=dt.date.fromisoformat(date_from), date_to=dt.date.fromisoformat(date_to), tz=tz
+    )
+    count_into_cache(period)
