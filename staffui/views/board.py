@@ -26,7 +26,12 @@ def board(request):
         tasks = tasks.filter(due_at__gt=now, due_at__lte=due_soon_threshold(now, get_calendar()))
     else:
         tasks = tasks.filter(due_at__lte=due_soon_threshold(now, get_calendar()))
-    tasks = tasks.select_related("dossier", "step", "agency", "owner").order_by("due_at", "id")
+    # The catalog and the owners by id after the page is cut (prefetch), not joined into it: the
+    # planner expects a few dozen tasks where thousands are overdue, and nested-loops every one of
+    # them over the steps, agencies and users (150 ms at 10 M against 37 ms for the page itself).
+    tasks = (
+        tasks.select_related("dossier").prefetch_related("step", "agency", "owner").order_by("due_at", "id")
+    )
     page = page_of(request, tasks)
     with_deadlines(page.object_list)
     return render(
