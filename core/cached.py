@@ -56,6 +56,15 @@ def claim(key: str, timeout: float) -> bool:
         return False
 
 
+def shared() -> bool:
+    """Whether other processes (a Celery worker) see what this one caches: not with a per-process
+    cache (``LocMemCache``, the embedded default without Redis) or none (``DummyCache``)."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith((".LocMemCache", ".DummyCache"))
+
+
 def cached(key: str, timeout: float, build: Callable[[], T]) -> T:
     """The value cached under ``key``, else ``build()`` stored for ``timeout`` seconds."""
     value = _get(key)

@@ -6,7 +6,8 @@ worker and made the dashboard wait. So the page only reads the counts cached for
 miss it queues ``reports.conformance_counts`` (at most once per period while one is pending,
 ``claim``) and says the counts are being made; the worker stores them for
 ``ONESTOP_OPEN_DATA_CACHE_SECONDS``. With the broker or the cache down the card says they are not
-available, and the page is served as fast as ever.
+available, and the page is served as fast as ever. Without a cache shared with the worker (the
+embedded default, no Redis: a small database) the page counts them itself, as before.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from core.cached import claim, peek, store
+from core.cached import cached, claim, peek, shared, store
 from core.dbrouter import replica_reads
 
 from .conformance import conformance_counts
@@ -42,6 +43,9 @@ def count_into_cache(period: Period) -> dict:
 def card_counts(period: Period) -> dict | None:
     """The cached counts of ``period``, or None while they are being counted (queued here on a miss)."""
     key = card_key(period)
+    if not shared():  # a worker could not hand the counts back (no Redis): count them here
+        timeout = settings.ONESTOP_OPEN_DATA_CACHE_SECONDS
+        return cached(key, timeout, lambda: replica_reads(conformance_counts)(period=period))
     counts = peek(key)
     if counts is None and claim(f"{key}:pending", PENDING_SECONDS):
         try:

@@ -53,7 +53,18 @@ def test_a_head_does_not_get_the_card(client, scenario, make_user):
     assert 'data-testid="conformance"' not in html
 
 
-def test_the_page_does_not_wait_for_the_counts_and_queues_them_once(client, scenario, make_user):
+@pytest.fixture
+def shared_cache():
+    """A cache the worker shares with the web (Redis in production), whatever this run's is."""
+    from unittest import mock
+
+    with mock.patch("reports.conformance_card.shared", return_value=True):
+        yield
+
+
+def test_the_page_does_not_wait_for_the_counts_and_queues_them_once(
+    client, scenario, make_user, shared_cache
+):
     from unittest import mock
 
     from reports import tasks
@@ -70,7 +81,7 @@ def test_the_page_does_not_wait_for_the_counts_and_queues_them_once(client, scen
     assert cells(get(client, user).content.decode())["conformance:deviating"] == "0"
 
 
-def test_with_the_broker_down_the_dashboard_still_answers(client, scenario, make_user):
+def test_with_the_broker_down_the_dashboard_still_answers(client, scenario, make_user, shared_cache):
     from unittest import mock
 
     from reports import tasks
@@ -80,3 +91,18 @@ def test_with_the_broker_down_the_dashboard_still_answers(client, scenario, make
         response = get(client, user)
     assert response.status_code == 200
     assert 'data-testid="conformance-counting"' in response.content.decode()
+
+
+def test_without_a_cache_shared_with_the_worker_the_page_counts_itself(client, scenario, make_user):
+    from unittest import mock
+
+    from reports import tasks
+
+    user = make_user("sup", "supervisor", agency=scenario.a)
+    with (
+        mock.patch("reports.conformance_card.shared", return_value=False),
+        mock.patch.object(tasks.conformance_counts_task, "delay") as delay,
+    ):
+        html = get(client, user).content.decode()
+    assert delay.call_count == 0  # the embedded default (no Redis): a worker's result would be lost
+    assert cells(html)["conformance:deviating"] == "0"
