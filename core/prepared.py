@@ -35,8 +35,16 @@ if psycopg is not None:
         seventeen columns took 124 µs of the client's CPU as text, 70 µs as binary; the same
         values, timestamps in the connection's time zone, UTC, as Django's text loader gives)."""
 
+        binary_results = True
+
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=True)
+            return super().execute(query, params, prepare=True, binary=self.binary_results)
+
+    class _PreparingTextCursor(_PreparingCursor):
+        """The same, results as text: Django's own loaders and field converters apply to them
+        unchanged (a ``jsonb`` column, say, comes back as the text ``JSONField`` parses)."""
+
+        binary_results = False
 
 
 class _DebugWrapper(CursorDebugWrapper):
@@ -58,12 +66,13 @@ def enabled(db=connection) -> bool:
     )
 
 
-def cursor():
-    """A cursor (use it as a context manager) that prepares its statements on PostgreSQL."""
+def cursor(*, binary: bool = True):
+    """A cursor (use it as a context manager) that prepares its statements on PostgreSQL;
+    ``binary=False`` reads the results as text, as Django's cursors do (``core/joined.py``)."""
     db = connections[DEFAULT_DB_ALIAS]  # once: each ``connection.x`` looks the thread's wrapper up
     if not enabled(db):
         return db.cursor()
     db.ensure_connection()
     db.validate_thread_sharing()
-    raw = _PreparingCursor(db.connection)
+    raw = (_PreparingCursor if binary else _PreparingTextCursor)(db.connection)
     return _DebugWrapper(raw, db) if db.queries_logged else db.make_cursor(raw)

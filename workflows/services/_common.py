@@ -9,10 +9,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError
-from django.db.models import Subquery
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from core.exceptions import Conflict, InvalidInput, NotFound
+from core.exceptions import Conflict, InvalidInput
 from procedures.models import DocumentKind
 
 from .. import rules
@@ -73,45 +72,6 @@ def _record(
     emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status,
          dossier=dossier, event=event)  # fmt: skip
     return event
-
-
-def _lock_dossier(dossier: Dossier | int) -> Dossier:
-    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    try:
-        return (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("process", "version", "procedure", "receiving_agency")
-            .get(pk=pk)
-        )
-    except Dossier.DoesNotExist as exc:
-        raise NotFound("Không tìm thấy hồ sơ.") from exc
-
-
-def _lock_task(task: DossierTask | int) -> DossierTask:
-    """The task and its dossier, row-locked dossier first, as every other path locks them.
-
-    Withdrawal and a decision that cuts a stage short hold the dossier row and then update task
-    rows; locking a task before its dossier here would let two officers deadlock each other.
-    Two narrow reads rather than one seven-table join: PostgreSQL plans a join of seven tables
-    in more than twice the time it plans these two (README "Benchmark").
-    """
-    pk = task.pk if isinstance(task, DossierTask) else task
-    dossier_id = DossierTask.objects.filter(pk=pk).values("dossier_id")
-    try:
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("version", "procedure", "receiving_agency")
-            .get(pk=Subquery(dossier_id))
-        )
-        locked = (
-            DossierTask.objects.select_for_update(of=("self",))
-            .select_related("flow_task__process")
-            .get(pk=pk)
-        )
-    except (Dossier.DoesNotExist, DossierTask.DoesNotExist) as exc:
-        raise NotFound("Không tìm thấy bước xử lý.") from exc
-    locked.dossier = dossier
-    return locked
 
 
 def _forget_deadline_warnings(dossier: Dossier) -> None:

@@ -18,13 +18,14 @@ from ..models import (
 )
 from ..permissions import Action, require
 from . import _driving as driving
-from ._common import _flow_errors, _lock_dossier, _record
+from ._common import _flow_errors, _record
+from ._locks import lock_dossier
 
 
 def dossier_withdraw(*, dossier: Dossier | int, by: AbstractBaseUser, reason: str = "") -> Dossier:
     """The applicant withdraws at the desk: open tasks and the process are cancelled."""
     with transaction.atomic(), _flow_errors():
-        locked = _lock_dossier(dossier)
+        locked = lock_dossier(dossier)
         require(by, Action.WITHDRAW, locked)
         if locked.status not in OPEN_STATUSES:
             raise Conflict("Hồ sơ đã kết thúc xử lý, không thể rút.")
@@ -60,7 +61,7 @@ def dossier_withdraw(*, dossier: Dossier | int, by: AbstractBaseUser, reason: st
 def dossier_return_result(*, dossier: Dossier | int, by: AbstractBaseUser) -> Dossier:
     """The desk hands the result (approval or refusal) to the applicant."""
     with transaction.atomic():
-        locked = _lock_dossier(dossier)
+        locked = lock_dossier(dossier)
         require(by, Action.RETURN_RESULT, locked)
         if locked.status != DossierStatus.RESULT_READY:
             raise Conflict("Hồ sơ chưa có kết quả để trả.")
@@ -89,7 +90,7 @@ def dossier_rate(*, code: str, key: str, score: int, comment: str = "") -> Dossi
         raise InvalidInput("Điểm đánh giá từ 1 đến 5.", fields={"score": ["1–5."]})
     found = dossier_public_lookup(code=code, key=key)
     with transaction.atomic():
-        locked = _lock_dossier(found.pk)
+        locked = lock_dossier(found.pk)
         if locked.status != DossierStatus.RETURNED:
             raise Conflict("Chỉ đánh giá được sau khi nhận kết quả.")
         now = clock.now()

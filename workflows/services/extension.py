@@ -20,7 +20,8 @@ from ..models import (
     EventAction,
 )
 from ..permissions import Action, require
-from ._common import _forget_deadline_warnings, _lock_dossier, _record
+from ._common import _forget_deadline_warnings, _record
+from ._locks import lock_dossier
 
 
 def dossier_extend(
@@ -33,7 +34,7 @@ def dossier_extend(
     if new_due_at.tzinfo is None or new_due_at.utcoffset() is None:
         raise InvalidInput("Ngày hẹn mới cần có múi giờ.", fields={"new_due_at": ["Thiếu múi giờ."]})
     with transaction.atomic():
-        locked = _lock_dossier(dossier)
+        locked = lock_dossier(dossier)
         require(by, Action.EXTEND, locked)
         if locked.status not in OPEN_STATUSES:
             raise Conflict("Hồ sơ đã kết thúc xử lý.")

@@ -23,9 +23,9 @@ from ._common import (
     _documents,
     _flow_errors,
     _forget_deadline_warnings,
-    _lock_dossier,
     _record,
 )
+from ._locks import lock_dossier
 
 
 def dossier_supplement_received(
@@ -39,7 +39,7 @@ def dossier_supplement_received(
     if not docs:
         raise InvalidInput("Cần liệt kê giấy tờ đã bổ sung.", fields={"documents": ["Bắt buộc."]})
     with transaction.atomic(), _flow_errors():
-        locked = _lock_dossier(dossier)
+        locked = lock_dossier(dossier)
         require(by, Action.RECEIVE_SUPPLEMENT, locked)
         if locked.status != DossierStatus.WAITING_SUPPLEMENT:
             raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung.")

@@ -25,13 +25,14 @@ from ..models import (
 )
 from ..permissions import Action, can, require
 from . import _driving as driving
-from ._common import _documents, _finish, _flow_errors, _lock_task, _record
+from ._common import _documents, _finish, _flow_errors, _record
+from ._locks import lock_task
 
 
 def task_claim(*, task: DossierTask | int, by: AbstractBaseUser) -> DossierTask:
     """Take an open task from the agency's queue; claiming one's own task again changes nothing."""
     with transaction.atomic():
-        locked = _lock_task(task)
+        locked = lock_task(task)
         require(by, Action.CLAIM, locked)
         if locked.status != TaskStatus.OPEN:
             raise Conflict("Bước này đã kết thúc.")
@@ -60,7 +61,7 @@ def task_claim(*, task: DossierTask | int, by: AbstractBaseUser) -> DossierTask:
 def task_release(*, task: DossierTask | int, by: AbstractBaseUser) -> DossierTask:
     """Put a claimed task back in the agency's queue (its owner or a supervisor)."""
     with transaction.atomic():
-        locked = _lock_task(task)
+        locked = lock_task(task)
         require(by, Action.RELEASE, locked)
         if locked.status != TaskStatus.OPEN or locked.owner_id is None:
             raise Conflict("Bước này không có người nhận hoặc đã kết thúc.")
@@ -86,7 +87,7 @@ def task_reassign(*, task: DossierTask | int, by: AbstractBaseUser, to_user: Abs
     """A supervisor hands an open task to an officer of the task's agency with the step's role."""
     require(by, Action.REASSIGN)
     with transaction.atomic():
-        locked = _lock_task(task)
+        locked = lock_task(task)
         if locked.status != TaskStatus.OPEN:
             raise Conflict("Bước này đã kết thúc.")
         if not can(to_user, Action.COMPLETE, locked):
@@ -157,7 +158,7 @@ def task_complete(
     """
     reasons, missing = _decision_input(decision, note, reasons, missing_documents)
     with transaction.atomic(), _flow_errors():
-        locked = _lock_task(task)
+        locked = lock_task(task)
         dossier = locked.dossier
         _check_may_decide(locked, by=by, decision=decision)
         now = clock.now()
