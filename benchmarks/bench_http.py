@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug cursor
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
 
 import django

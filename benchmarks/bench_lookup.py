@@ -26,6 +26,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug cursor
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug cursor
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 import django  # noqa: E402

@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug cursor
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 # The notification deliveries the measured transitions queue go to a queue of this run's own, purged
 # at the end: the real queue's workers never see them (the database they point at is dropped) and the

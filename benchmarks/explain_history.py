@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug cursor
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 
 import django  # noqa: E402
