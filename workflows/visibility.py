@@ -19,6 +19,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from core import inserts
+
 from .models import PASSING_STATUSES, Dossier, DossierAgency, DossierTask
 
 
@@ -62,7 +64,7 @@ def _insert(dossier: Dossier, agency_ids: set[int]) -> None:
             )
             for a in agency_ids
         ]
-        DossierAgency.objects.bulk_create(rows, ignore_conflicts=True)
+        inserts.insert(rows, ignore_conflicts=True)
 
 
 def rebuild() -> int:

@@ -29,18 +29,16 @@ from viewflow.workflow.signals import flow_finished, flow_started, task_finished
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.token import Token
 
+from core import inserts
+
 from .transition import current, link
 
 
 def _insert(tasks: list[Task]) -> None:
-    """Insert new viewflow tasks in one statement where the database returns their ids."""
+    """Insert new viewflow tasks in one statement (``core/inserts.py``)."""
     for task in tasks:
         task.flow_task_type = task.flow_task.task_type  # what Task.save() would set
-    if len(tasks) > 1 and connection.features.can_return_rows_from_bulk_insert:
-        tasks[0].__class__._default_manager.bulk_create(tasks)
-    else:
-        for task in tasks:
-            task.save()
+    inserts.insert(tasks)
 
 
 class StageSplitActivation(SplitActivation):
@@ -159,7 +157,7 @@ class StageJoinActivation(JoinActivation):
             if transition.solo_step and transition.stage_done:
                 task.status = STATUS.DONE
                 task.started = task.finished = now()
-            task.save()
+            _insert([task])
         link(task, prev_activation.task)
         activation = cls(task)
         if task.status == STATUS.DONE:
@@ -201,12 +199,12 @@ class DossierStartActivation(StartHandleActivation):
         if not connection.in_atomic_block:
             raise FlowRuntimeError("Start a dossier's process inside the service's transaction.")
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-        self.process.save()
+        inserts.insert([self.process])
         self.complete()
         flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
         self.activate_next()
         if self.task.pk is None:  # the next node is not the gateway that writes it
-            self.task.save()
+            _insert([self.task])
 
     @Activation.status.transition(source=STATUS.NEW, target=STATUS.DONE)
     def complete(self):
@@ -235,14 +233,10 @@ class StepHandleActivation(HandleActivation):
         tasks = []
         for token, data in items:
             task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
-            task.flow_task_type = flow_task.task_type  # what Task.save() would set
             task.data = data if data is not None else {}
             task.seed = seed
             tasks.append(task)
-        if len(tasks) == 1:
-            tasks[0].save()
-        else:
-            task_class._default_manager.bulk_create(tasks)
+        _insert(tasks)
         for task in tasks:
             link(task, prev_activation.task)
         return [cls(task) for task in tasks]
@@ -278,7 +272,7 @@ class DossierEndActivation(EndActivation):
         task_started.send(sender=activation.flow_class, process=process, task=task)
         task.status = STATUS.DONE
         task.started = task.finished = now()
-        task.save()
+        _insert([task])
         link(task, prev_activation.task)
         others_open = (
             task.__class__._default_manager.filter(process=process, finished__isnull=True)

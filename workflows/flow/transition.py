@@ -17,6 +17,7 @@ from typing import Any
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
 
+from core import inserts
 from procedures.models import ProcedureVersion, Step
 
 from .. import deadlines, visibility
@@ -73,7 +74,7 @@ def link(task: Task, previous: Task) -> None:
 
 def _flush_links(transition: Transition) -> None:
     if transition.links:
-        _TaskLink.objects.bulk_create(
+        inserts.insert(
             [
                 _TaskLink(from_task_id=task_id, to_task_id=previous_id)
                 for task_id, previous_id in transition.links
@@ -137,5 +138,6 @@ def open_dossier_tasks(transition: Transition, step_tasks: list[Task]) -> None:
     if transition.dossier.pk is None:
         transition.opened = rows  # registration saves them with the dossier, after the process
     else:
-        transition.opened = DossierTask.objects.bulk_create(rows)
+        inserts.insert(rows)
+        transition.opened = rows
         visibility.grant_tasks(transition.dossier, rows)

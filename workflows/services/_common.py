@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from core import inserts
 from core.exceptions import Conflict, InvalidInput
 from procedures.models import DocumentKind
 
@@ -53,7 +54,7 @@ def _record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    event = DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         at=at,
         actor=by if by is not None and by.is_authenticated else None,
@@ -69,6 +70,7 @@ def _record(
         reason=reason,
         data=data or {},
     )
+    inserts.insert([event])
     emit(dossier_id=dossier.pk, action=action, event_id=event.pk, to_status=dossier.status,
          dossier=dossier, event=event)  # fmt: skip
     return event

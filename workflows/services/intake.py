@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
+from core import inserts
 from core.exceptions import InvalidInput
 from procedures.models import Procedure, ProcedureVersion
 from procedures.selectors import version_in_force
@@ -23,7 +24,6 @@ from ..models import (
     Dossier,
     DossierSequence,
     DossierStatus,
-    DossierTask,
     EventAction,
 )
 from ..permissions import Action, require
@@ -191,10 +191,10 @@ def dossier_register(
         )
         transition = Transition(dossier=dossier, at=received, steps=steps)
         dossier.process = driving.start(transition)
-        dossier.save(force_insert=True)
+        inserts.insert([dossier])
         for task in transition.opened:
             task.dossier = dossier
-        DossierTask.objects.bulk_create(transition.opened)
+        inserts.insert(transition.opened)
         visibility.grant(dossier, (task.agency_id for task in transition.opened))
         intake.record(
             dossier,
@@ -244,7 +244,7 @@ def dossier_refuse_at_intake(
             reasons=reasons,
             lookup_key_hash="",
         )
-        dossier.save(force_insert=True)
+        inserts.insert([dossier])
         visibility.grant(dossier)
         intake.record(
             dossier,

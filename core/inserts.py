@@ -1,0 +1,105 @@
+"""INSERT new model instances in one statement whose text is written once per process and which
+PostgreSQL plans once per connection: for the rows every registration and decision writes.
+
+A registration writes nine rows, each through ``Model.save()`` or ``bulk_create``: Django builds
+each INSERT anew (the dossier has 40 columns) and PostgreSQL parses and plans it anew. On the 2-core
+benchmark machine that was more of a registration's CPU than the statements' execution. Here the
+columns and the statement are those Django's ``_save_table`` and ``bulk_create`` would write
+(every local concrete column, the auto primary key left out when unset, ``pre_save`` applied, so
+``auto_now_add`` and viewflow's state fields behave as they do in ``save()``), the values go
+through each field's ``get_db_prep_save``, and the ids come back by ``RETURNING``.
+
+Falls back to ``bulk_create`` when someone listens to the model's ``pre_save`` or ``post_save``
+(this would skip them), when a value is an expression, or when the database cannot return the
+ids of a multi-row INSERT.
+"""
+
+from __future__ import annotations
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
+
+from core import prepared
+
+_statements: dict[tuple, tuple[list, str]] = {}
+
+
+_MAX_PARAMS = 900  # below SQLite's oldest limit on a statement's variables
+
+
+def _fields(model: type[Model], with_pk: bool) -> list:
+    meta = model._meta.concrete_model._meta
+    return [
+        f for f in meta.local_concrete_fields if not f.generated and (with_pk or f is not meta.auto_field)
+    ]
+
+
+def _plan(db, model: type[Model], with_pk: bool, rows: int, ignore_conflicts: bool) -> tuple[list, str]:
+    key = (db.vendor, model, with_pk, rows, ignore_conflicts)
+    if key not in _statements:
+        meta = model._meta.concrete_model._meta
+        fields = _fields(model, with_pk)
+        ops, quote = db.ops, db.ops.quote_name
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        returning = ", ".join(quote(f.column) for f in meta.db_returning_fields)
+        sql = (
+            f"{ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
+            f"{ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else ''}"
+            f"{f' RETURNING {returning}' if returning and not ignore_conflicts else ''}"
+        )
+        _statements[key] = (fields, sql)
+    return _statements[key]
+
+
+def _orm_instead(db, model: type[Model], objs: list[Model], with_pk: bool) -> bool:
+    pk = model._meta.concrete_model._meta.pk.attname
+    return bool(
+        pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+        or not db.features.can_return_rows_from_bulk_insert
+        or model._meta.concrete_model._meta.parents  # multi-table inheritance: several tables
+        or any((getattr(obj, pk) is not None) != with_pk for obj in objs)  # as bulk_create splits them
+        or len(objs) * len(_fields(model, with_pk)) > _MAX_PARAMS
+    )
+
+
+def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
+    """Insert ``objs`` (new instances of one model) in one statement on the default database, as
+    ``bulk_create`` would: their primary keys and other returned columns are set and they are
+    marked saved; ``save()`` overrides are not called. With ``ignore_conflicts`` a row clashing
+    with a unique constraint is skipped and no primary key is set (``bulk_create``'s
+    ``ignore_conflicts``)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta.concrete_model._meta
+    db = connections[DEFAULT_DB_ALIAS]
+    with_pk = getattr(objs[0], meta.pk.attname) is not None
+    if _orm_instead(db, model, objs, with_pk):
+        model._base_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+        return
+    fields, sql = _plan(db, model, with_pk, len(objs), ignore_conflicts)
+    params = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")
+        for field in fields:
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):  # F(), Now(): let the ORM compile them
+                model._base_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+                return
+            params.append(field.get_db_prep_save(value, connection=db))
+    returning = [] if ignore_conflicts else meta.db_returning_fields
+    with prepared.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall() if returning else []
+    for obj, row in zip(objs, rows or [()] * len(objs), strict=True):  # in the order of VALUES
+        for field, value in zip(returning, row, strict=True):
+            for convert in field.get_db_converters(db):
+                value = convert(value, field.get_col(meta.db_table), db)
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = db.alias

@@ -1,0 +1,94 @@
+"""``core.inserts.insert`` writes what ``bulk_create`` writes, in one statement planned once."""
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Concat
+from django.db.models.signals import pre_save
+from django.test.utils import CaptureQueriesContext
+
+from core import inserts
+from procedures.models import Agency, Level
+from tests.factories import make_procedure
+from tests.workflows.conftest import APPLICANT
+from workflows import services
+from workflows.models import Dossier, DossierAgency, DossierEvent
+
+
+def _columns(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_the_rows_are_inserted_in_one_statement_with_their_ids_and_marked_saved():
+    agencies = [Agency(code=f"000.00.0{n}.T01", name=f"Sở {n}", level=Level.PROVINCE) for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        inserts.insert(agencies)
+    assert len(queries) == 1
+    assert all(a.pk is not None and not a._state.adding and a._state.db == "default" for a in agencies)
+    for agency in agencies:  # in the order given: the ids match the rows
+        assert _columns(Agency.objects.get(pk=agency.pk)) == _columns(agency)
+    assert len({a.pk for a in agencies}) == 3
+
+
+@pytest.mark.django_db
+def test_the_values_are_prepared_as_the_orm_prepares_them(clock, agency, reception):
+    """The dossier's JSON list, its auto_now_add and auto_now times, an event's JSON data: what
+    the database holds equals what ``save()`` would have written."""
+    procedure = make_procedure(agency=agency)
+    dossier, _ = services.dossier_register(
+        procedure=procedure,
+        applicant=APPLICANT,
+        channel="in_person",
+        documents=["Đơn", {"name": "Bản sao", "kind": "copy", "count": 2}],
+        by=reception,
+    )
+    stored = Dossier.objects.get(pk=dossier.pk)
+    assert stored.documents == dossier.documents and isinstance(stored.documents, list)
+    assert stored.created_at is not None and stored.created_at == dossier.created_at
+    event = DossierEvent.objects.get(dossier=dossier)
+    assert event.data["version"] == 1 and event.data["tasks"]
+    assert _columns(stored) == _columns(dossier)
+
+
+@pytest.mark.django_db
+def test_conflicting_rows_are_skipped_when_asked(clock, agency, reception):
+    dossier, _ = services.dossier_register(
+        procedure=make_procedure(agency=agency), applicant=APPLICANT, channel="online", by=reception
+    )
+    other = Agency.objects.create(code="000.00.09.T02", name="Sở khác", level=Level.PROVINCE)
+    rows = [
+        DossierAgency(agency_id=agency.pk, dossier_id=dossier.pk, received_at=dossier.received_at),
+        DossierAgency(agency_id=other.pk, dossier_id=dossier.pk, received_at=dossier.received_at),
+    ]
+    inserts.insert(rows, ignore_conflicts=True)
+    assert set(DossierAgency.objects.filter(dossier=dossier).values_list("agency_id", flat=True)) == {
+        agency.pk,
+        other.pk,
+    }
+
+
+@pytest.mark.django_db
+def test_a_model_someone_listens_to_goes_through_the_orm(monkeypatch):
+    orm = []
+    monkeypatch.setattr(
+        Agency._base_manager.__class__, "bulk_create", lambda self, objs, **kw: orm.append(objs)
+    )
+    pre_save.connect(_listener, sender=Agency)
+    try:
+        agency = Agency(code="000.00.08.T03", name="Sở", level=Level.PROVINCE)
+        inserts.insert([agency])
+    finally:
+        pre_save.disconnect(_listener, sender=Agency)
+    assert orm == [[agency]]
+
+
+def _listener(sender, instance, **kwargs):
+    pass
+
+
+@pytest.mark.django_db
+def test_an_expression_value_is_left_to_the_orm():
+    agency = Agency(code="000.00.07.T04", name=Concat(Value("Sở "), Value("Tư pháp")), level=Level.PROVINCE)
+    inserts.insert([agency])
+    assert Agency.objects.get(pk=agency.pk).name == "Sở Tư pháp"
