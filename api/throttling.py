@@ -2,7 +2,8 @@
 Redis in production, so every web process shares them).
 
 A fixed-window counter: the window is ``now // duration``, its counter a cache key that expires
-with the window; a request is one round trip to Redis (INCR and EXPIRE pipelined). DRF's
+with the window; a request is one command to Redis (a script: INCR, and EXPIRE on the window's
+first request). DRF's
 ``SimpleRateThrottle`` instead reads, rewrites and stores the list of every request's timestamp
 in the window on each request, which at high rates halved a trivial view's throughput. The price
 of a fixed window: a client can make up to twice the limit across the boundary of two windows;
@@ -57,19 +58,34 @@ def redis_client(cache: RedisCache):
     return client
 
 
+# Atomic in Redis, so a counter never lives without its expiry; the TTL is set once, on the
+# window's first request, so the key outlives its window by a second at most.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+_SCRIPTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _count_script(cache: RedisCache):
+    backend = cache._cache
+    script = _SCRIPTS.get(backend)
+    if script is None:
+        script = _SCRIPTS[backend] = redis_client(cache).register_script(_COUNT_SCRIPT)
+    return script
+
+
 def count_in_window(cache, key: str, ttl: int) -> int:
     """Add one to the window's counter and return it.
 
-    On Redis: INCR and EXPIRE in one pipeline, one round trip (Django's ``RedisCache.incr`` asks
-    EXISTS first: two). Elsewhere: ``incr``, and ``add`` with the TTL on the window's first request.
+    On Redis: one EVALSHA of ``_COUNT_SCRIPT`` (Django's ``RedisCache.incr`` asks EXISTS first, two
+    round trips; an INCR and EXPIRE pipeline is one round trip but twice the commands to pack and
+    parse, about a fifth of the lookup's CPU). Elsewhere: ``incr``, and ``add`` with the TTL on the
+    window's first request.
     """
     if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
-        pipeline = redis_client(cache).pipeline(transaction=False)
-        pipeline.incr(full_key)
-        pipeline.expire(full_key, ttl)
-        count, _ = pipeline.execute()
-        return int(count)
+        return int(_count_script(cache)(keys=[cache.make_and_validate_key(key)], args=[ttl]))
     try:
         return cache.incr(key)
     except ValueError:  # no counter yet for this window

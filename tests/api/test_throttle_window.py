@@ -67,28 +67,31 @@ def test_one_integer_counter_per_window_that_expires_with_it(rate, monkeypatch):
 
 
 @pytest.mark.redis
-def test_on_redis_a_request_is_one_pipelined_round_trip(monkeypatch):
+def test_on_redis_a_request_is_one_command_and_the_counter_expires_with_its_window(monkeypatch):
     if not os.environ.get("REDIS_URL"):
         pytest.skip("needs REDIS_URL")
     redis_cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"throttle-test-{os.getpid()}"})
     client = redis_cache._cache.get_client(None, write=True)
-    executes = []
-    real_pipeline = client.pipeline
+    commands = []
+    real_execute = client.execute_command
 
-    def pipeline(*args, **kwargs):
-        pipe = real_pipeline(*args, **kwargs)
-        real_execute = pipe.execute
-        pipe.execute = lambda *a, **k: executes.append(1) or real_execute(*a, **k)
-        return pipe
+    def execute_command(*args, **kwargs):
+        commands.append(args[0])
+        return real_execute(*args, **kwargs)
 
-    monkeypatch.setattr(client, "pipeline", pipeline)
+    monkeypatch.setattr(client, "execute_command", execute_command)
     monkeypatch.setattr(redis_cache._cache, "get_client", lambda *a, **k: client)
     key = f"window-{os.getpid()}"
+    full = redis_cache.make_and_validate_key(key)
     try:
-        assert [count_in_window(redis_cache, key, 61) for _ in range(3)] == [1, 2, 3]
-        assert len(executes) == 3  # one round trip each
-        full = redis_cache.make_and_validate_key(key)
-        assert 59 <= client.ttl(full) <= 61 and redis_cache.get(key) == 3
+        assert count_in_window(redis_cache, key, 61) == 1  # may load the script first
+        assert 60 <= client.ttl(full) <= 61  # the window's first request set the expiry
+        client.expire(full, 30)
+        commands.clear()
+        assert [count_in_window(redis_cache, key, 61) for _ in range(2)] == [2, 3]
+        assert commands == ["EVALSHA", "EVALSHA"]  # one round trip each
+        assert 28 <= client.ttl(full) <= 30  # set once: a busy client does not keep it alive
+        assert redis_cache.get(key) == 3
     finally:
         redis_cache.delete(key)
 
