@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from api.pagination import COUNT_CAP, bounded_count
+from api.pagination import bounded_count
 from core.roles import Role, agency_id_of, has_role
 from procedures.calendar import add_working_time
 from workflows import selectors
@@ -24,6 +24,10 @@ from workflows.models import Decision, DossierStatus, DossierTask, TaskStatus
 from workflows.permissions import Action, can, visible_dossiers
 
 COUNT_SECONDS = 10  # the menu's other counts may lag this long behind; the lists themselves never do
+# A badge stops at 99 ("99+", as a mail client's): it is a glance, and the list it opens counts up
+# to ``COUNT_CAP``. Counting to 1,001 cost 27-48 ms for each of the desk's queues that hold all
+# the years (refused at intake, withdrawn) at 1 M dossiers, every ``COUNT_SECONDS`` for everyone.
+MENU_CAP = 99
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def queryset(slug: str, *, user, now: dt.datetime, calendar) -> QuerySet:
 
 def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
     """The menu: per group its queues with a count; one COUNT per queue, cached briefly per user.
-    Each count stops at ``COUNT_CAP`` (``more``: "1,000+"), so a badge reads at most that many rows."""
+    Each count stops at ``MENU_CAP`` (``more``: "99+"), so a badge reads at most that many rows."""
     groups = groups_for(user)
     key = counts_key(user)
     cached = cache.get(key)
@@ -128,7 +132,7 @@ def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
                     counts[queue.slug] = total
                 else:
                     rows = queryset(queue.slug, user=user, now=now, calendar=calendar)
-                    counts[queue.slug] = bounded_count(rows, COUNT_CAP + 1)
+                    counts[queue.slug] = bounded_count(rows, MENU_CAP + 1)
         cache.set(key, (groups, counts), COUNT_SECONDS)
     return [
         {
@@ -138,8 +142,8 @@ def menu(user, *, now: dt.datetime, calendar) -> list[dict]:
                 {
                     "slug": q.slug,
                     "title": q.title,
-                    "count": min(counts.get(q.slug, 0), COUNT_CAP),
-                    "more": counts.get(q.slug, 0) > COUNT_CAP,
+                    "count": min(counts.get(q.slug, 0), MENU_CAP),
+                    "more": counts.get(q.slug, 0) > MENU_CAP,
                 }
                 for q in QUEUES
                 if q.group == group
@@ -159,9 +163,9 @@ def forget_counts(user) -> None:
 
 
 def visible_count(user) -> int | None:
-    """Every visible dossier, up to ``COUNT_CAP + 1``, on the visibility index (None: the whole
+    """Every visible dossier, up to ``MENU_CAP + 1``, on the visibility index (None: the whole
     table, counted like any other queue)."""
-    return selectors.dossiers_visible_count(user=user, limit=COUNT_CAP + 1)
+    return selectors.dossiers_visible_count(user=user, limit=MENU_CAP + 1)
 
 
 def can_see_board(user) -> bool:

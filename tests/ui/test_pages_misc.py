@@ -248,3 +248,13 @@ def test_the_queue_on_screen_shows_its_exact_count(register, staff, login):
     )
     page = desk.get("/dossiers/?queue=results").content.decode()
     assert re.search(r'data-queue="results"[^>]*>[^<]*<span class="count">1<', page)
+
+
+def test_a_badge_stops_at_its_cap_and_says_more(register, staff, login, monkeypatch):
+    from staffui import queues
+
+    monkeypatch.setattr(queues, "MENU_CAP", 2)
+    for _ in range(3):
+        register()
+    page = login(staff["specialist"]).get("/tasks/").content.decode()
+    assert re.search(r'data-queue="unclaimed"[^>]*>[^<]*<span class="count">2\+<', page)
