@@ -118,7 +118,9 @@ class DossierListCreateView(GenericAPIView):
             self.paginator.known_count = selectors.dossiers_visible_count(
                 user=request.user, limit=COUNT_CAP + 1
             )
-        # Plain dicts of the shown columns, not three model instances a row (see api.rows).
+        # Plain dicts of the shown columns, not three model instances a row (see api.rows), counted
+        # without the joins of those columns.
+        self.paginator.count_rows = dossiers
         page = self.paginate_queryset(dossiers.values(*rows.DOSSIER_SUMMARY_VALUES, "listed_at", "id"))
         return self.get_paginated_response(rows.dossier_summary_rows(page))
 
@@ -287,6 +289,7 @@ class TaskListView(GenericAPIView):
             overdue=query.get("overdue", False),
             code=query.get("dossier"),
         )
+        self.paginator.count_rows = tasks  # counted without the joins of the values' columns
         page = self.paginate_queryset(tasks.values(*rows.TASK_VALUES))  # plain dicts (api.rows)
         return self.get_paginated_response(rows.task_rows(page))
 

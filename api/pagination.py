@@ -42,28 +42,34 @@ class EstimatingPaginator(Paginator):
     estimated = False
     capped = False
     cap: int | None = None
+    # The same rows as a queryset of model instances, counted instead of ``object_list`` when that
+    # is ``.values()`` of related columns: Django keeps the joins of a values list in a count's
+    # subquery, and PostgreSQL cannot drop inner joins, so counting an inbox up to 1,001 tasks
+    # also read 1,001 dossiers (4,000 buffers, 9.4 ms of a 35 ms request at 1 M dossiers).
+    count_rows = None
     # Set for a list whose count would read every match (a broad search): the page says how
     # many rows it has shown so far, and ``capped`` when there are more.
     uncounted = False
 
     @cached_property
     def count(self) -> int:
-        query = getattr(self.object_list, "query", None)
+        rows = self.object_list if self.count_rows is None else self.count_rows
+        query = getattr(rows, "query", None)
         if query is not None and not query.where and not query.is_sliced and not query.combinator:
-            connection = connections[self.object_list.db]
+            connection = connections[rows.db]
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                        [self.object_list.model._meta.db_table],
+                        [rows.model._meta.db_table],
                     )
                     row = cursor.fetchone()
                 if row and row[0] > ESTIMATE_ABOVE:
                     self.estimated = True
                     return int(row[0])
         if self.cap is None:
-            return super().count
-        return self._bounded(bounded_count(self.object_list, self.cap + 1))
+            return super().count if self.count_rows is None else rows.count()
+        return self._bounded(bounded_count(rows, self.cap + 1))
 
     def use_count(self, counted: int) -> None:
         """A count the caller made itself, up to ``cap + 1`` rows."""
@@ -137,18 +143,21 @@ class Pagination(PageNumberPagination):
     """``?page=`` and ``?page_size=`` (at most 200); the body has count, next, previous, results.
 
     A view that can count its list more cheaply than ``COUNT(*)`` over the filtered queryset sets
-    ``known_count`` before paginating (see the dossier list).
+    ``known_count`` before paginating (see the dossier list); a view paginating ``.values()`` of
+    related columns sets ``count_rows`` to the queryset they come from (``EstimatingPaginator``).
     """
 
     page_size_query_param = "page_size"
     max_page_size = 200
     known_count: int | None = None
+    count_rows = None
     uncounted = False  # see EstimatingPaginator.uncounted
     paginator_class = EstimatingPaginator
 
     def django_paginator_class(self, object_list, per_page):
         paginator = self.paginator_class(object_list, per_page)
         paginator.uncounted = self.uncounted
+        paginator.count_rows = self.count_rows
         if self.known_count is not None:
             paginator.use_count(self.known_count)
         return paginator
