@@ -106,11 +106,10 @@ def queryset(slug: str, *, user, now: dt.datetime, calendar) -> QuerySet:
         )
     if slug == "overdue":
         return selectors.dossier_list(user=user, overdue=True, as_of=now).order_by("due_at", "id")
-    if slug == "soon":
-        return (
-            selectors.dossier_list(user=user, status=DossierStatus.PROCESSING)
-            .filter(due_at__gt=now, due_at__lte=due_soon_threshold(now, calendar))
-            .order_by("due_at", "id")
+    if slug == "soon":  # on the visibility rows' due times (``dossier_agency_passing``)
+        window = (now, due_soon_threshold(now, calendar))
+        return selectors.dossier_list(user=user, status=DossierStatus.PROCESSING, due_window=window).order_by(
+            "due_at", "id"
         )
     if slug == "all":
         return selectors.dossier_list(user=user)

@@ -213,7 +213,7 @@ class _ProbedExists(Exists):
 
 
 def visible_dossiers(
-    user, *, probe: bool = False, passing: str | None = None, due_before=None
+    user, *, probe: bool = False, passing: str | None = None, due_before=None, due_window=None
 ) -> QuerySet[Dossier]:
     """Dossiers the user may see: all for supervisors and admins; for other staff those received
     by their agency or with a task at their agency (the ``DossierAgency`` rows that
@@ -229,14 +229,18 @@ def visible_dossiers(
     before it), only the dossiers of that status (due before it): for agency staff, those whose
     visibility rows say so, one range of the partial index ``dossier_agency_passing`` (see
     ``DossierAgency``) whatever the province's number of open dossiers; for supervisors, the
-    dossier's own columns (``dossier_passing_received``).
+    dossier's own columns (``dossier_passing_received``). ``due_window`` (after, until), with
+    ``passing``: due after the first instant and by the second, read off the same rows.
     """
+    due = {}
+    if passing and due_before is not None:
+        due["due_at__lt"] = due_before
+    if passing and due_window is not None:
+        due["due_at__gt"], due["due_at__lte"] = due_window
     if sees_everything(user):
         everything = Dossier.objects.all()
         if passing:
-            everything = everything.filter(status=passing)
-        if passing and due_before is not None:
-            everything = everything.filter(due_at__lt=due_before)
+            everything = everything.filter(status=passing, **due)
         return everything.annotate(listed_at=F("received_at"))
     agency_id = agency_id_of(user)
     if agency_id is None:
@@ -244,8 +248,7 @@ def visible_dossiers(
     if passing:
         # One filter() call: the conditions apply to the same visibility row (one join).
         row = {"visibility__agency_id": agency_id, "visibility__passing_status": passing}
-        if due_before is not None:
-            row["visibility__due_at__lt"] = due_before
+        row.update({f"visibility__{lookup}": value for lookup, value in due.items()})
         return Dossier.objects.filter(**row).annotate(listed_at=F("visibility__received_at"))
     if probe:
         seen = DossierAgency.objects.filter(agency_id=agency_id, dossier_id=OuterRef("pk"))

@@ -85,11 +85,13 @@ def dossier_list(
     received_to: dt.date | dt.datetime | None = None,
     search: str | SearchPlan | None = None,
     as_of: dt.datetime | None = None,
+    due_window: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> QuerySet[Dossier]:
     """Dossiers the user may see, newest first (by ``listed_at``, see ``visible_dossiers``).
     ``procedure`` is an id or a procedure code; ``received_to`` as a date includes that whole
     day; ``search`` matches a code prefix or a part of the applicant's name (a term, or the
-    ``search_plan`` of one when the caller needs to know whether it is narrow)."""
+    ``search_plan`` of one when the caller needs to know whether it is narrow); ``due_window``
+    (after, until), with an open ``status``: due after the first instant and by the second."""
     plan = search_plan(search) if isinstance(search, str) else search
     now = as_of or clock.now()
     # An open status, overdue: the agency's visibility rows of that status (a partial index).
@@ -97,7 +99,11 @@ def dossier_list(
     # the user's visibility rows, not the agency's history walked.
     passing, due_before = _passing_filter(status, overdue, now)
     few = plan is not None and plan.narrow
-    dossiers = permissions.visible_dossiers(user, probe=few, passing=passing, due_before=due_before)
+    if due_window is not None and passing is None:
+        raise ValueError("due_window needs an open status")
+    dossiers = permissions.visible_dossiers(
+        user, probe=few, passing=passing, due_before=due_before, due_window=due_window
+    )
     if status and status != passing:  # a status the visibility rows do not answer
         dossiers = dossiers.filter(status=status)
     if procedure:

@@ -100,3 +100,25 @@ def test_status_and_overdue_lists_give_what_the_plain_conditions_give(clock, mak
                 expected = list(expected.order_by("-received_at", "-id").values_list("pk", flat=True))
                 got = selectors.dossier_list(user=user, status=status, overdue=overdue)
                 assert list(got.values_list("pk", flat=True)) == expected, (user, status, overdue)
+
+
+def test_a_due_window_gives_what_the_plain_condition_gives(clock, make_staff):
+    users = _province(clock, make_staff)
+    now = clock_module.now()
+    dues = sorted(
+        set(Dossier.objects.filter(status=DossierStatus.PROCESSING).values_list("due_at", flat=True))
+    )
+    windows = [(now - dt.timedelta(days=30), now + dt.timedelta(days=30)), (dues[0], dues[-1]), (now, now)]
+    for user in users:
+        plain = Dossier.objects.all() if user is users[-1] else _plain_visible(user)
+        for after, until in windows:
+            expected = plain.filter(status=DossierStatus.PROCESSING, due_at__gt=after, due_at__lte=until)
+            expected = list(expected.order_by("-received_at", "-id").values_list("pk", flat=True))
+            got = selectors.dossier_list(
+                user=user, status=DossierStatus.PROCESSING, due_window=(after, until)
+            )
+            assert list(got.values_list("pk", flat=True)) == expected, (user, after, until)
+    assert any(  # the windows are not all empty or all full
+        selectors.dossier_list(user=users[-1], status=DossierStatus.PROCESSING, due_window=w).exists()
+        for w in windows
+    )
