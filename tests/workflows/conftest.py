@@ -80,3 +80,19 @@ def specialist(make_staff, agency):
 @pytest.fixture
 def head(make_staff, agency):
     return make_staff(agency, "head")
+
+
+@pytest.fixture
+def registered(clock, agency, reception):
+    """A dossier just registered at ``agency``, with an original and two certified copies."""
+    from tests.factories import make_procedure
+    from workflows import services
+
+    dossier, _ = services.dossier_register(
+        procedure=make_procedure(agency=agency),
+        applicant=APPLICANT,
+        channel="in_person",
+        documents=["Đơn đề nghị", {"name": "Bản sao CCCD", "kind": "copy", "count": 2}],
+        by=reception,
+    )
+    return dossier

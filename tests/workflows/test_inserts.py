@@ -31,18 +31,10 @@ def test_the_rows_are_inserted_in_one_statement_with_their_ids_and_marked_saved(
     assert len({a.pk for a in agencies}) == 3
 
 
-@pytest.mark.django_db
-def test_the_values_are_prepared_as_the_orm_prepares_them(clock, agency, reception):
+def test_the_values_are_prepared_as_the_orm_prepares_them(registered):
     """The dossier's JSON list, its auto_now_add and auto_now times, an event's JSON data: what
     the database holds equals what ``save()`` would have written."""
-    procedure = make_procedure(agency=agency)
-    dossier, _ = services.dossier_register(
-        procedure=procedure,
-        applicant=APPLICANT,
-        channel="in_person",
-        documents=["Đơn", {"name": "Bản sao", "kind": "copy", "count": 2}],
-        by=reception,
-    )
+    dossier = registered
     stored = Dossier.objects.get(pk=dossier.pk)
     assert stored.documents == dossier.documents and isinstance(stored.documents, list)
     assert stored.created_at is not None and stored.created_at == dossier.created_at

@@ -7,28 +7,12 @@ from django.db import connection, transaction
 from django.db.models import Subquery
 
 from core.exceptions import NotFound
-from tests.factories import make_procedure
-from tests.workflows.conftest import APPLICANT
-from workflows import services
 from workflows.models import Dossier, DossierTask
 from workflows.services import _locks
 
 
 def _columns(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
-
-
-@pytest.fixture
-def registered(clock, agency, reception):
-    procedure = make_procedure(agency=agency)
-    dossier, _ = services.dossier_register(
-        procedure=procedure,
-        applicant=APPLICANT,
-        channel="in_person",
-        documents=["Đơn đề nghị", {"name": "Bản sao CCCD", "kind": "copy", "count": 2}],
-        by=reception,
-    )
-    return dossier
 
 
 def test_a_locked_task_is_the_orms_task_and_dossier_with_their_relations(
