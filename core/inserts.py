@@ -9,9 +9,10 @@ columns and the statement are those Django's ``_save_table`` and ``bulk_create``
 ``auto_now_add`` and viewflow's state fields behave as they do in ``save()``), the values go
 through each field's ``get_db_prep_save``, and the ids come back by ``RETURNING``.
 
-Falls back to ``bulk_create`` when someone listens to the model's ``pre_save`` or ``post_save``
-(this would skip them), when a value is an expression, or when the database cannot return the
-ids of a multi-row INSERT.
+Goes through the ORM instead when someone listens to the model's ``pre_save`` or ``post_save``
+(then each row is ``save()``d, which sends them, as the calls replaced here did), when a value is
+an expression, or when the database cannot return the ids of a multi-row INSERT
+(``bulk_create``).
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ def _plan(db, model: type[Model], with_pk: bool, rows: int, ignore_conflicts: bo
     return _statements[key]
 
 
+def _listened(model: type[Model]) -> bool:
+    return pre_save.has_listeners(model) or post_save.has_listeners(model)
+
+
 def _orm_instead(db, model: type[Model], objs: list[Model], with_pk: bool) -> bool:
     pk = model._meta.concrete_model._meta.pk.attname
     return bool(
-        pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-        or not db.features.can_return_rows_from_bulk_insert
+        not db.features.can_return_rows_from_bulk_insert
         or model._meta.concrete_model._meta.parents  # multi-table inheritance: several tables
         or any((getattr(obj, pk) is not None) != with_pk for obj in objs)  # as bulk_create splits them
         or len(objs) * len(_fields(model, with_pk)) > _MAX_PARAMS
@@ -79,7 +82,11 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
     meta = model._meta.concrete_model._meta
     db = connections[DEFAULT_DB_ALIAS]
     with_pk = getattr(objs[0], meta.pk.attname) is not None
-    if _orm_instead(db, model, objs, with_pk):
+    if _listened(model) and not ignore_conflicts:
+        for obj in objs:
+            obj.save(force_insert=True)
+        return
+    if _listened(model) or _orm_instead(db, model, objs, with_pk):
         model._base_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
         return
     fields, sql = _plan(db, model, with_pk, len(objs), ignore_conflicts)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
 from core import inserts
@@ -61,22 +61,18 @@ def test_conflicting_rows_are_skipped_when_asked(clock, agency, reception):
 
 
 @pytest.mark.django_db
-def test_a_model_someone_listens_to_goes_through_the_orm(monkeypatch):
-    orm = []
-    monkeypatch.setattr(
-        Agency._base_manager.__class__, "bulk_create", lambda self, objs, **kw: orm.append(objs)
-    )
-    pre_save.connect(_listener, sender=Agency)
+def test_a_model_someone_listens_to_is_saved_so_that_they_hear_it():
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.code, created, instance.pk is not None))
+
+    post_save.connect(listener, sender=Agency)
     try:
-        agency = Agency(code="000.00.08.T03", name="Sở", level=Level.PROVINCE)
-        inserts.insert([agency])
+        inserts.insert([Agency(code="000.00.08.T03", name="Sở", level=Level.PROVINCE)])
     finally:
-        pre_save.disconnect(_listener, sender=Agency)
-    assert orm == [[agency]]
-
-
-def _listener(sender, instance, **kwargs):
-    pass
+        post_save.disconnect(listener, sender=Agency)
+    assert heard == [("000.00.08.T03", True, True)]
 
 
 @pytest.mark.django_db
