@@ -17,6 +17,8 @@ an expression, or when the database cannot return the ids of a multi-row INSERT
 
 from __future__ import annotations
 
+import functools
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.db.models.constants import OnConflict
@@ -30,6 +32,7 @@ _statements: dict[tuple, tuple[list, str]] = {}
 _MAX_PARAMS = 900  # below SQLite's oldest limit on a statement's variables
 
 
+@functools.cache
 def _fields(model: type[Model], with_pk: bool) -> list:
     meta = model._meta.concrete_model._meta
     return [

@@ -32,9 +32,10 @@ class Part:
     attach: str | None = None
     _converters: dict[str, list] = field(default_factory=dict, repr=False)
 
-    @property
-    def fields(self):
-        return self.model._meta.concrete_fields
+    def __post_init__(self):
+        self.fields = self.model._meta.concrete_fields
+        self._attnames = [f.attname for f in self.fields]
+        self._pk_position = self.fields.index(self.model._meta.pk)
 
     def columns(self) -> str:
         quote = connection.ops.quote_name
@@ -53,12 +54,12 @@ class Part:
         return self._converters[db.vendor]
 
     def build(self, db, values: list) -> Model | None:
-        if values[self.fields.index(self.model._meta.pk)] is None:
+        if values[self._pk_position] is None:
             return None  # a LEFT JOIN that found nothing
         for position, convs, expression in self.converters(db):
             for convert in convs:
                 values[position] = convert(values[position], expression, db)
-        return self.model.from_db(db.alias, [f.attname for f in self.fields], values)
+        return self.model.from_db(db.alias, self._attnames, values)
 
 
 class Joined:
