@@ -33,9 +33,13 @@ def card_key(period: Period) -> str:
     return f"conformance:v1:{period.start.isoformat()}:{period.end.isoformat()}"
 
 
+def _count(period: Period) -> dict:
+    return replica_reads(conformance_counts)(period=period)
+
+
 def count_into_cache(period: Period) -> dict:
     """What the task runs: the counts of ``period``, cached for the dashboard."""
-    counts = replica_reads(conformance_counts)(period=period)
+    counts = _count(period)
     store(card_key(period), counts, settings.ONESTOP_OPEN_DATA_CACHE_SECONDS)
     return counts
 
@@ -45,7 +49,7 @@ def card_counts(period: Period) -> dict | None:
     key = card_key(period)
     if not shared():  # a worker could not hand the counts back (no Redis): count them here
         timeout = settings.ONESTOP_OPEN_DATA_CACHE_SECONDS
-        return cached(key, timeout, lambda: replica_reads(conformance_counts)(period=period))
+        return cached(key, timeout, lambda: _count(period))
     counts = peek(key)
     if counts is None and claim(f"{key}:pending", PENDING_SECONDS):
         try:
