@@ -102,6 +102,8 @@ def test_invalid_decisions_are_400_and_change_nothing(staff, as_user, registered
 def test_unknown_task_and_dossier_are_404(staff, as_user, registered):
     client = as_user(staff[(0, "specialist")])
     assert client.post("/api/v1/tasks/999999/claim/").status_code == 404
+    for action in ("claim", "release"):  # an id no column holds (2**63: the fuzzer found a 500)
+        assert client.post(f"/api/v1/tasks/{2**63}/{action}/", {}, format="json").status_code == 404
     assert client.get("/api/v1/dossiers/000.00.31.H57-000101-0001/").status_code == 404
     assert as_user(staff[(0, "reception")]).post("/api/v1/dossiers/NOPE/withdraw/").status_code == 404
 

@@ -55,10 +55,18 @@ _DOSSIER_OF_TASK = _dossier_statement(  # the task's own process comes with the 
 _TASK = _task_statement()
 
 
+def _storable(model, pk: int) -> bool:
+    """Whether the id column can hold ``pk``. The ORM's lookups find nothing for an id past the
+    column's range; a hand-written statement would send it and fail (an overflow on SQLite, an
+    out-of-range error on PostgreSQL), so such an id is not found without asking."""
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or pk >= low) and (high is None or pk <= high)
+
+
 def lock_dossier(dossier: Dossier | int) -> Dossier:
     """The dossier, row-locked, with its process, version, procedure and receiving agency."""
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    locked = _DOSSIER.fetch([pk])
+    locked = _DOSSIER.fetch([pk]) if _storable(Dossier, pk) else None
     if locked is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     return locked
@@ -73,7 +81,7 @@ def lock_task(task: DossierTask | int) -> DossierTask:
     tables in more than twice the time it plans these two.
     """
     pk = task.pk if isinstance(task, DossierTask) else task
-    dossier = _DOSSIER_OF_TASK.fetch([pk])
+    dossier = _DOSSIER_OF_TASK.fetch([pk]) if _storable(DossierTask, pk) else None
     locked = _TASK.fetch([pk]) if dossier is not None else None
     if locked is None:
         raise NotFound("Không tìm thấy bước xử lý.")
