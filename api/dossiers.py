@@ -77,7 +77,12 @@ LIST_PARAMETERS = [
     OpenApiParameter("overdue", bool, description="true: open and past due; false: the others."),
     OpenApiParameter("received_from", str, description="YYYY-MM-DD (inclusive)."),
     OpenApiParameter("received_to", str, description="YYYY-MM-DD (inclusive)."),
-    OpenApiParameter("search", str, description="Dossier code prefix or part of the applicant's name."),
+    OpenApiParameter(
+        "search",
+        str,
+        description="Dossier code prefix or part of the applicant's name; a term written as the start "
+        "of a dossier code through its second dot (000.00.…) matches codes only.",
+    ),
 ]
 
 

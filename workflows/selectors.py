@@ -26,6 +26,7 @@ from django.utils import timezone
 from core.exceptions import NotFound
 
 from . import clock, permissions, rules
+from .codes import is_code_prefix
 from .models import (
     PASSING_STATUSES,
     Dossier,
@@ -165,7 +166,8 @@ def search_plan(term: str | None) -> SearchPlan | None:
     its own index, with a LIMIT: the ``UPPER(code)`` b-tree range (at most ``CODE_PROBE_ROWS + 1``
     entries), then the name's word or trigram GIN (``name_search``; at most ``NAME_PROBE_ROWS + 1``
     ids, kept: the list reads them instead of scanning the index again). The name is not probed
-    when the code prefix is already broad."""
+    when the code prefix is already broad, nor for a term written as the start of a dossier code
+    (``codes.is_code_prefix``), which is searched as a code only."""
     term = (term or "").strip()
     if not term:
         return None
@@ -173,6 +175,8 @@ def search_plan(term: str | None) -> SearchPlan | None:
     code = Q(code__istartswith=term)
     if _more_than(Dossier.objects.filter(code), CODE_PROBE_ROWS):
         return broad
+    if is_code_prefix(term):
+        return SearchPlan(term, code, narrow=True)
     names = name_ids(term, NAME_PROBE_ROWS + 1)
     if len(names) > NAME_PROBE_ROWS:
         return broad
@@ -191,8 +195,10 @@ def search_is_narrow(term: str) -> bool:
 
 
 def search_condition(term: str) -> Q:
-    """A code prefix or a part of the applicant's name."""
-    return Q(code__istartswith=term) | Q(applicant_name__icontains=term)
+    """A code prefix or a part of the applicant's name; a code prefix only for a term written as
+    the start of a dossier code (``codes.is_code_prefix``)."""
+    code = Q(code__istartswith=term)
+    return code if is_code_prefix(term) else code | Q(applicant_name__icontains=term)
 
 
 def _newest_first(dossiers: QuerySet[Dossier], *, index_order: bool) -> QuerySet[Dossier]:
