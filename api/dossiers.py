@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.exceptions import InvalidInput, NotFound
 from procedures.models import Agency
-from workflows import selectors, services
+from workflows import clock, selectors, services
 from workflows.models import Dossier, DossierTask, TaskStatus
 
 from . import rows
@@ -108,20 +108,27 @@ class DossierListCreateView(GenericAPIView):
         search = selectors.search_plan(query.get("search"))
         # A broad term is not counted: its count would read every match (the page says "more").
         self.paginator.uncounted = search is not None and not search.narrow
+        now = clock.now()
+        counted = {  # the filters the visibility rows can count alone (selectors.dossier_list_count)
+            "status": query.get("status"),
+            "overdue": query.get("overdue"),
+            "received_from": query.get("received_from"),
+            "received_to": query.get("received_to"),
+        }
         dossiers = selectors.dossier_list(
             user=request.user,
-            status=query.get("status"),
             procedure=query.get("procedure"),
             agency=agency_id,
-            overdue=query.get("overdue"),
-            received_from=query.get("received_from"),
-            received_to=query.get("received_to"),
             search=search,
+            as_of=now,
+            **counted,
         )
-        if not any(query.get(name) not in (None, "") for name in s.DossierListQuery().fields):
-            # No filter: count what the user may see on the visibility index alone (no join).
-            self.paginator.known_count = selectors.dossiers_visible_count(
-                user=request.user, limit=COUNT_CAP + 1
+        if not any(
+            query.get(name) not in (None, "") for name in s.DossierListQuery().fields if name not in counted
+        ):
+            # Counted on the visibility rows alone where they answer (no join to each dossier).
+            self.paginator.known_count = selectors.dossier_list_count(
+                user=request.user, limit=COUNT_CAP + 1, as_of=now, **counted
             )
         # Plain dicts of the shown columns, not three model instances a row (see api.rows), counted
         # without the joins of those columns.

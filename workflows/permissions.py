@@ -258,16 +258,34 @@ def visible_dossiers(
     )
 
 
-def visible_dossiers_count(user, *, limit: int) -> int | None:
+def visible_dossiers_count(
+    user,
+    *,
+    limit: int,
+    passing: str | None = None,
+    due_before=None,
+    listed_from=None,
+    listed_to=None,
+) -> int | None:
     """How many dossiers a staff user of one agency may see, counted up to ``limit`` on the
-    visibility index alone (an index-only scan of at most ``limit`` entries). None for users who
-    see everything: their count is the table's."""
+    visibility rows alone (an index-only scan of at most ``limit`` entries): with ``passing`` and
+    ``due_before`` as in ``visible_dossiers``, and received in ``[listed_from, listed_to)``. None
+    for users who see everything: their count is the table's."""
     if sees_everything(user):
         return None
     agency_id = agency_id_of(user)
     if agency_id is None:
         return 0
-    return DossierAgency.objects.filter(agency_id=agency_id).order_by()[:limit].count()
+    rows = DossierAgency.objects.filter(agency_id=agency_id)
+    if passing:
+        rows = rows.filter(passing_status=passing)
+        if due_before is not None:
+            rows = rows.filter(due_at__lt=due_before)
+    if listed_from is not None:
+        rows = rows.filter(received_at__gte=listed_from)
+    if listed_to is not None:
+        rows = rows.filter(received_at__lt=listed_to)
+    return rows.order_by()[:limit].count()
 
 
 def workable_tasks_q(user) -> Q:

@@ -75,6 +75,32 @@ def dossiers_visible_count(*, user: AbstractBaseUser, limit: int) -> int | None:
     return permissions.visible_dossiers_count(user, limit=limit)
 
 
+def dossier_list_count(
+    *,
+    user: AbstractBaseUser,
+    limit: int,
+    status: str | None = None,
+    overdue: bool | None = None,
+    received_from: dt.date | dt.datetime | None = None,
+    received_to: dt.date | dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
+) -> int | None:
+    """How many dossiers ``dossier_list`` with these filters (and no others) lists, up to
+    ``limit``, counted on the visibility rows alone, when they answer it: for staff of one agency,
+    an open status or ``overdue=True``, and the received dates. None when they do not (users who
+    see everything, ``overdue=False``, a status the rows do not hold): the caller counts the list.
+    Counting the list itself would join each of up to ``limit`` rows to its dossier."""
+    if overdue is False:
+        return None
+    passing, due_before = _passing_filter(status, overdue, as_of or clock.now())
+    if status and status != passing:
+        return None
+    after, before = _listed_bounds(received_from, received_to)
+    return permissions.visible_dossiers_count(
+        user, limit=limit, passing=passing, due_before=due_before, listed_from=after, listed_to=before
+    )
+
+
 def dossier_list(
     *,
     user: AbstractBaseUser,
@@ -115,20 +141,28 @@ def dossier_list(
     if overdue is False:
         # A dossier waiting for the applicant's supplement has its clock stopped: not overdue.
         dossiers = dossiers.exclude(rules.clock_running() & Q(due_at__lt=now))
-    # Dates become the office day's bounds, so the receipt time stays comparable with its indexes
-    # (``received_at__date`` would compute a date per row and scan the table).
-    if received_from:
-        if not isinstance(received_from, dt.datetime):
-            received_from = _day_start(received_from)
-        dossiers = dossiers.filter(listed_at__gte=received_from)
-    if received_to:
-        if not isinstance(received_to, dt.datetime):
-            received_to = _day_start(received_to + dt.timedelta(days=1))
-        dossiers = dossiers.filter(listed_at__lt=received_to)
+    listed_from, listed_to = _listed_bounds(received_from, received_to)
+    if listed_from is not None:
+        dossiers = dossiers.filter(listed_at__gte=listed_from)
+    if listed_to is not None:
+        dossiers = dossiers.filter(listed_at__lt=listed_to)
     if plan is not None:
         dossiers = dossiers.filter(plan.condition)
     dossiers = dossiers.select_related("procedure", "receiving_agency")
     return _newest_first(dossiers, index_order=plan is None or not plan.narrow)
+
+
+def _listed_bounds(
+    received_from: dt.date | dt.datetime | None, received_to: dt.date | dt.datetime | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The receipt time's bounds ``[from, to)`` of a list's received dates: a date becomes the
+    office day's start (``received_to``: the next day's), so the receipt time stays comparable with
+    its indexes (``received_at__date`` would compute a date per row and scan the table)."""
+    if received_from and not isinstance(received_from, dt.datetime):
+        received_from = _day_start(received_from)
+    if received_to and not isinstance(received_to, dt.datetime):
+        received_to = _day_start(received_to + dt.timedelta(days=1))
+    return received_from or None, received_to or None
 
 
 def _passing_filter(

@@ -57,18 +57,23 @@ def dossier_list(request):
         rows = queues.queryset(slug, user=request.user, now=now, calendar=get_calendar())
     else:
         filters = form.cleaned_data if form.is_valid() else {}
-        if not any(filters.values()):
-            # Every visible dossier: counted on the visibility index alone.
-            known_count = selectors.dossiers_visible_count(user=request.user, limit=COUNT_CAP + 1)
+        counted = {  # the filters the visibility rows can count alone (selectors.dossier_list_count)
+            "status": filters.get("status") or None,
+            "received_from": filters.get("received_from"),
+            "received_to": filters.get("received_to"),
+        }
+        if not any(value for name, value in filters.items() if name not in counted):
+            known_count = selectors.dossier_list_count(
+                user=request.user, limit=COUNT_CAP + 1, as_of=now, **counted
+            )
         search = selectors.search_plan(filters.get("search"))
         uncounted = search is not None and not search.narrow  # a broad term: "more than" its page
         rows = selectors.dossier_list(
             user=request.user,
             search=search,
             procedure=(filters.get("procedure") or "").strip() or None,
-            status=filters.get("status") or None,
-            received_from=filters.get("received_from"),
-            received_to=filters.get("received_to"),
+            as_of=now,
+            **counted,
         )
     page = page_of(request, rows, known_count=known_count, uncounted=uncounted)
     if slug:

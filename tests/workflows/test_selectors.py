@@ -1,12 +1,14 @@
 """Inbox, dossier list scoping and filters, and a detail page in a constant number of queries."""
 
+import datetime as dt
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AgencyFactory, make_procedure
 from tests.workflows.conftest import APPLICANT, local
-from workflows import selectors, services
-from workflows.models import DossierTask
+from workflows import rules, selectors, services
+from workflows.models import PASSING_STATUSES, Dossier, DossierTask
 
 
 def test_inbox_list_and_detail(clock, make_staff):
@@ -111,3 +113,68 @@ def test_the_fast_visible_count_equals_the_visible_list(clock, make_staff):
         assert selectors.dossiers_visible_to(user=user).count() == expected
     assert selectors.dossiers_visible_count(user=reception, limit=2) == 2  # counted up to the limit
     assert selectors.dossiers_visible_count(user=supervisor, limit=100) is None
+
+
+def test_the_list_count_on_the_visibility_rows_equals_the_list(clock, make_staff):
+    """``dossier_list_count`` (the visibility rows alone) against the list it counts, for every
+    status, overdue and date filter; None exactly where the rows cannot answer."""
+    a, b = AgencyFactory(), AgencyFactory()
+    procedure = make_procedure(
+        agency=a, steps=[{"name": "A", "budget_hours": 8}, {"name": "B", "budget_hours": 8, "agency": b}]
+    )
+    reception, officer_a = make_staff(a, "reception"), make_staff(a, "specialist")
+    officer_b, head_b = make_staff(b, "specialist"), make_staff(b, "head")
+    supervisor = make_staff(b, "supervisor")
+    for n in range(12):
+        clock.set(2026, 3, 2 + n, 9, 0)
+        dossier, _ = services.dossier_register(
+            procedure=procedure, applicant=APPLICANT, channel="online", by=reception
+        )
+        task = dossier.tasks.get()
+        if n % 4 == 1:
+            services.task_complete(task=task, by=officer_a, decision="approve")  # at B, processing
+        elif n % 4 == 2:
+            services.task_complete(
+                task=task, by=officer_a, decision="request_supplement", missing_documents=["A"]
+            )
+        elif n % 4 == 3:
+            services.task_complete(task=task, by=officer_a, decision="approve")
+            services.task_complete(task=dossier.tasks.get(status="open"), by=officer_b, decision="approve")
+    services.dossier_refuse_at_intake(
+        procedure=procedure, applicant=APPLICANT, channel="online", reasons=["Thiếu tờ khai."], by=reception
+    )
+    # Then the first dossiers are past due and the last not; later, all are.
+    moments = [local(2026, 3, 20, 9, 0), local(2026, 4, 20, 9, 0)]
+    statuses = [None, *sorted(set(Dossier.objects.values_list("status", flat=True)))]
+    dates = [
+        (None, None),
+        (dt.date(2026, 3, 5), None),
+        (None, dt.date(2026, 3, 9)),
+        (dt.date(2026, 3, 4), dt.date(2026, 3, 4)),
+    ]
+    answered = 0
+    for user in (reception, officer_a, officer_b, head_b, supervisor):
+        for status in statuses:
+            for overdue, later in [
+                (None, moments[0]),
+                (True, moments[0]),
+                (True, moments[1]),
+                (False, moments[0]),
+            ]:
+                for received_from, received_to in dates:
+                    filters = dict(
+                        status=status, overdue=overdue, received_from=received_from, received_to=received_to
+                    )
+                    listed = selectors.dossier_list(user=user, as_of=later, **filters).count()
+                    for limit in (100, 2):
+                        count = selectors.dossier_list_count(user=user, limit=limit, as_of=later, **filters)
+                        if count is not None:
+                            answered += 1
+                            assert count == min(listed, limit), (user, filters, limit)
+                    running = status in (None, rules.CLOCK_RUNNING_STATUS)  # overdue: a running clock
+                    rows_answer = (status is None or status in PASSING_STATUSES) and (
+                        overdue is None or (overdue and running)
+                    )
+                    assert (count is not None) == (user is not supervisor and rows_answer), (user, filters)
+    assert selectors.dossier_list_count(user=supervisor, limit=100) is None
+    assert answered > 100
