@@ -19,11 +19,13 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.utils import timezone
 
 from core.exceptions import NotFound
+from procedures.models import Procedure
 
 from . import clock, permissions, rules
 from .codes import is_code_prefix
@@ -134,8 +136,11 @@ def dossier_list(
     if status and status != passing:  # a status the visibility rows do not answer
         dossiers = dossiers.filter(status=status)
     if procedure:
-        key = "procedure_id" if isinstance(procedure, int) else "procedure__code"
-        dossiers = dossiers.filter(**{key: procedure})
+        # A code as a scalar subquery, not a join: the planner then reads ``dossier_procedure_received``
+        # for the one id, where a join on the code walked every dossier newest first.
+        if not isinstance(procedure, int):
+            procedure = Subquery(Procedure.objects.filter(code=procedure).values("pk")[:1])
+        dossiers = dossiers.filter(procedure_id=procedure)
     if agency:
         dossiers = dossiers.filter(receiving_agency_id=agency)
     if overdue is False:
@@ -149,7 +154,11 @@ def dossier_list(
     if plan is not None:
         dossiers = dossiers.filter(plan.condition)
     dossiers = dossiers.select_related("procedure", "receiving_agency")
-    return _newest_first(dossiers, index_order=plan is None or not plan.narrow)
+    # Overdue for users who see everything: the late dossiers, read off ``dossier_status_due`` and
+    # sorted (as many as are late, bounded by the open dossiers), not the running ones walked
+    # newest first until a page of them is late (most of the newest are not).
+    few = few or (overdue is True and permissions.sees_everything(user))
+    return _newest_first(dossiers, index_order=not few)
 
 
 def _listed_bounds(

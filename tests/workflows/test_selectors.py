@@ -178,3 +178,28 @@ def test_the_list_count_on_the_visibility_rows_equals_the_list(clock, make_staff
                     assert (count is not None) == (user is not supervisor and rows_answer), (user, filters)
     assert selectors.dossier_list_count(user=supervisor, limit=100) is None
     assert answered > 100
+
+
+def test_a_procedure_by_code_and_the_supervisors_overdue_list_are_the_plain_conditions(clock, make_staff):
+    """The procedure's code is matched through a subquery and a supervisor's overdue list is
+    sorted off the due-time index (plans only): the same rows, in the same order, as the plain
+    conditions; an unknown code lists nothing."""
+    a = AgencyFactory()
+    first, second = make_procedure(agency=a), make_procedure(agency=a)
+    reception, supervisor = make_staff(a, "reception"), make_staff(a, "supervisor")
+    for n in range(8):
+        clock.set(2026, 3, 2 + n, 9 + n % 3, 0)
+        services.dossier_register(
+            procedure=(first, second)[n % 2], applicant=APPLICANT, channel="online", by=reception
+        )
+    newest = ("-received_at", "-id")
+    for user in (reception, supervisor):
+        for procedure in (first, second):
+            expected = list(Dossier.objects.filter(procedure__code=procedure.code).order_by(*newest))
+            assert list(selectors.dossier_list(user=user, procedure=procedure.code)) == expected
+            assert list(selectors.dossier_list(user=user, procedure=procedure.pk)) == expected
+        assert list(selectors.dossier_list(user=user, procedure="9.999999")) == []
+    for moment in (local(2026, 3, 16, 9, 0), local(2026, 3, 19, 9, 0), local(2026, 5, 1, 9, 0)):
+        late = Dossier.objects.filter(status="processing", due_at__lt=moment).order_by(*newest)
+        assert list(selectors.dossier_list(user=supervisor, overdue=True, as_of=moment)) == list(late)
+    assert 0 < late.count()
