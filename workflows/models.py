@@ -58,12 +58,21 @@ class DossierSequence(models.Model):
 
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
-    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT)
+    # No index of their own for the procedure and the receiving agency: ``dossier_procedure_received``
+    # and ``dossier_agency_received`` lead with them. Each index is one more entry written by every
+    # registration and by every status change (an indexed column: no HOT update).
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, db_index=False
+    )
     version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("phiên bản thủ tục"), on_delete=models.PROTECT
     )
     receiving_agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+        Agency,
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     process = models.OneToOneField(
         Process, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -141,11 +150,13 @@ class Dossier(models.Model):
 class DossierTask(models.Model):
     """One step's work on one dossier, mirrored from viewflow's task with what inboxes need."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks")
+    # No index of their own for the dossier, the step and the agency: ``task_dossier_stage``,
+    # ``task_step_finished`` and ``task_inbox`` lead with them (see the dossier's procedure).
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     flow_task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+", db_index=False)
     stage = models.PositiveSmallIntegerField()
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks", db_index=False)
     role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role])
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     # PROTECT: staff who have acted are deactivated, never deleted (workflows.staff).
