@@ -40,23 +40,50 @@ def _fields(model: type[Model], with_pk: bool) -> list:
     ]
 
 
-def _plan(db, model: type[Model], with_pk: bool, rows: int, ignore_conflicts: bool) -> tuple[list, str]:
-    key = (db.vendor, model, with_pk, rows, ignore_conflicts)
+def _plan(
+    db,
+    model: type[Model],
+    with_pk: bool,
+    rows: int,
+    ignore_conflicts: bool,
+    returning: tuple[str, ...] | None = None,
+) -> tuple[list, str]:
+    """(fields, SQL) of an INSERT of ``rows`` rows. ``returning``: the fields whose columns it
+    returns (by default the model's returned fields, none when conflicts are ignored)."""
+    key = (db.vendor, model, with_pk, rows, ignore_conflicts, returning)
     if key not in _statements:
         meta = model._meta.concrete_model._meta
         fields = _fields(model, with_pk)
         ops, quote = db.ops, db.ops.quote_name
         on_conflict = OnConflict.IGNORE if ignore_conflicts else None
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        returning = ", ".join(quote(f.column) for f in meta.db_returning_fields)
+        if returning is None:
+            returned = [] if ignore_conflicts else meta.db_returning_fields
+        else:
+            returned = [meta.get_field(name) for name in returning]
+        columns = ", ".join(quote(f.column) for f in returned)
         sql = (
             f"{ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
             f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
             f"{ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if ignore_conflicts else ''}"
-            f"{f' RETURNING {returning}' if returning and not ignore_conflicts else ''}"
+            f"{f' RETURNING {columns}' if columns else ''}"
         )
         _statements[key] = (fields, sql)
     return _statements[key]
+
+
+def _params(db, objs: list[Model], fields: list) -> list | None:
+    """The statement's parameters, as ``save()`` prepares them; None when a value is an
+    expression (F(), Now(): the ORM must compile it)."""
+    params = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")
+        for field in fields:
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                return None
+            params.append(field.get_db_prep_save(value, connection=db))
+    return params
 
 
 def _listened(model: type[Model]) -> bool:
@@ -93,15 +120,10 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
         model._base_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
         return
     fields, sql = _plan(db, model, with_pk, len(objs), ignore_conflicts)
-    params = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert")
-        for field in fields:
-            value = field.pre_save(obj, True)
-            if hasattr(value, "resolve_expression"):  # F(), Now(): let the ORM compile them
-                model._base_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
-                return
-            params.append(field.get_db_prep_save(value, connection=db))
+    params = _params(db, objs, fields)
+    if params is None:
+        model._base_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+        return
     returning = [] if ignore_conflicts else meta.db_returning_fields
     with prepared.cursor() as cursor:
         cursor.execute(sql, params)
@@ -113,3 +135,27 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
             setattr(obj, field.attname, value)
         obj._state.adding = False
         obj._state.db = db.alias
+
+
+def insert_new(objs: list[Model], returning: tuple[str, ...]) -> list[tuple]:
+    """Insert ``objs`` (new instances of one model, without primary keys) on the default database,
+    skipping each that clashes with a unique constraint, and return the ``returning`` fields of
+    the rows actually inserted (``ON CONFLICT DO NOTHING RETURNING``, PostgreSQL and SQLite 3.35+),
+    in statements below the parameter limit. ``bulk_create(ignore_conflicts=True)`` cannot say
+    which rows went in. As it, no signal is sent and the instances are left as they were."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    db = connections[DEFAULT_DB_ALIAS]
+    per_statement = max(1, _MAX_PARAMS // len(_fields(model, False)))
+    inserted: list[tuple] = []
+    with prepared.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            batch = objs[start : start + per_statement]
+            fields, sql = _plan(db, model, False, len(batch), True, returning)
+            params = _params(db, batch, fields)
+            if params is None:
+                raise ValueError("insert_new() takes values, not expressions")
+            cursor.execute(sql, params)
+            inserted += [tuple(row) for row in cursor.fetchall()]
+    return inserted

@@ -10,8 +10,9 @@ import logging
 from collections.abc import Iterable
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import transaction
 
+from core import inserts
 from core.outage import broker_breaker
 from notifications.delivery import RETRY, deliver
 from notifications.models import Notification, NotificationChannel
@@ -101,37 +102,6 @@ def queue_delivery_batches(ids: Iterable[int]) -> None:
         broker_breaker.succeeded()
 
 
-_INSERT_FIELDS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-_INSERT_BATCH = 500  # rows per statement: 16 columns each stays far below SQLite's variable limit
-
-
-def _insert_new(rows: list[Notification]) -> list[tuple[int, str]]:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING id, channel``: the rows actually inserted.
-
-    Django's ``bulk_create(ignore_conflicts=True)`` returns no ids, which used to cost a read-back
-    query per call; RETURNING after DO NOTHING gives exactly the new rows (PostgreSQL, SQLite ≥ 3.35).
-    """
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
-    row_sql = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    inserted: list[tuple[int, str]] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _INSERT_BATCH):
-            batch = rows[start : start + _INSERT_BATCH]
-            params = [
-                field.get_db_prep_save(field.pre_save(row, True), connection)
-                for row in batch
-                for field in _INSERT_FIELDS
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
-                "ON CONFLICT DO NOTHING RETURNING id, channel",
-                params,
-            )
-            inserted += cursor.fetchall()
-    return inserted
-
-
 def store_notifications(rows: list[Notification]) -> int:
     """Insert ignoring duplicates, then queue the new deliverable ones once the transaction commits.
 
@@ -141,7 +111,9 @@ def store_notifications(rows: list[Notification]) -> int:
     """
     if not rows:
         return 0
-    ids = [pk for pk, channel in _insert_new(rows) if channel != NotificationChannel.IN_APP]
+    # Only the rows that went in: a duplicate (the same event offered again) returns nothing.
+    new = inserts.insert_new(rows, returning=("id", "channel"))
+    ids = [pk for pk, channel in new if channel != NotificationChannel.IN_APP]
     if ids:
         transaction.on_commit(lambda: queue_deliveries(ids))
     return len(rows)

@@ -80,3 +80,22 @@ def test_an_expression_value_is_left_to_the_orm():
     agency = Agency(code="000.00.07.T04", name=Concat(Value("Sở "), Value("Tư pháp")), level=Level.PROVINCE)
     inserts.insert([agency])
     assert Agency.objects.get(pk=agency.pk).name == "Sở Tư pháp"
+
+
+@pytest.mark.django_db
+def test_insert_new_returns_what_went_in_and_skips_the_clashes(monkeypatch):
+    """``insert_new``: the returned columns of the rows inserted, none of those that clash with a
+    unique constraint (given twice, or already there), in statements below the parameter limit."""
+    monkeypatch.setattr(inserts, "_MAX_PARAMS", 10)  # 5 columns an agency: 2 rows a statement
+    Agency.objects.create(code="000.00.07.T01", name="Có sẵn", level=Level.PROVINCE)
+    codes = ["000.00.01.T01", "000.00.02.T01", "000.00.07.T01", "000.00.01.T01", "000.00.03.T01"]
+    rows = [Agency(code=code, name=f"Sở {n}", level=Level.PROVINCE) for n, code in enumerate(codes)]
+    with CaptureQueriesContext(connection) as queries:
+        new = inserts.insert_new(rows, returning=("id", "code"))
+    assert len(queries) == 3
+    assert [code for _pk, code in new] == ["000.00.01.T01", "000.00.02.T01", "000.00.03.T01"]
+    assert {pk for pk, _code in new} == set(
+        Agency.objects.filter(code__in=codes).exclude(name="Có sẵn").values_list("pk", flat=True)
+    )
+    assert all(row.pk is None for row in rows)  # the instances are left as they were
+    assert inserts.insert_new([], returning=("id",)) == []
