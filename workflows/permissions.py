@@ -16,12 +16,13 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 
 from core.exceptions import NotAllowed
 from core.roles import Role, agency_id_of, has_role, roles_of
 
 from .models import Dossier, DossierAgency, DossierTask, TaskStatus
+from .rules import CLOCK_RUNNING_STATUS as RUNNING
 
 
 class Action(enum.StrEnum):
@@ -212,6 +213,15 @@ class _ProbedExists(Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
+def running_due() -> Case:
+    """A running dossier's due time, NULL for the others: the expression of the partial index
+    ``dossier_running_due`` (PostgreSQL, migration 0018, with its statistics). Filtering the
+    province's running dossiers on ``due_at`` itself, the planner judged the due times by the
+    whole table's, nearly all past, and walked every running dossier to find the late ones
+    (12,385 buffers at 10 M); the expression has statistics of its own (539 late: 547 buffers)."""
+    return Case(When(status=RUNNING, then=F("due_at")), output_field=DateTimeField())
+
+
 def visible_dossiers(
     user, *, probe: bool = False, passing: str | None = None, due_before=None, due_window=None
 ) -> QuerySet[Dossier]:
@@ -239,7 +249,11 @@ def visible_dossiers(
         due["due_at__gt"], due["due_at__lte"] = due_window
     if sees_everything(user):
         everything = Dossier.objects.all()
-        if passing:
+        if passing == RUNNING and due:
+            # The running dossiers' due times by their own expression index (see ``running_due``).
+            due = {f"running_due__{lookup.split('__')[1]}": value for lookup, value in due.items()}
+            everything = everything.alias(running_due=running_due()).filter(status=passing, **due)
+        elif passing:
             everything = everything.filter(status=passing, **due)
         return everything.annotate(listed_at=F("received_at"))
     agency_id = agency_id_of(user)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -203,3 +204,24 @@ def test_a_procedure_by_code_and_the_supervisors_overdue_list_are_the_plain_cond
         late = Dossier.objects.filter(status="processing", due_at__lt=moment).order_by(*newest)
         assert list(selectors.dossier_list(user=supervisor, overdue=True, as_of=moment)) == list(late)
     assert 0 < late.count()
+
+
+@pytest.mark.postgres
+def test_the_supervisors_overdue_list_can_read_the_running_due_index(clock, make_staff):
+    """The filter's expression is the index's (migration 0018): the planner can use it. (On a
+    few rows it would not choose to: sequential scans are turned off for the EXPLAIN.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("the partial expression index is PostgreSQL's (DATABASE_URL)")
+    a = AgencyFactory()
+    reception, supervisor = make_staff(a, "reception"), make_staff(a, "supervisor")
+    services.dossier_register(
+        procedure=make_procedure(agency=a), applicant=APPLICANT, channel="online", by=reception
+    )
+    late = selectors.dossier_list(user=supervisor, overdue=True, as_of=local(2026, 6, 1, 9, 0))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test's transaction only
+        sql, params = late.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "dossier_running_due" in plan and "Index Cond: (CASE WHEN" in plan, plan
+    assert len(late) == 1
