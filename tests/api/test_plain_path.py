@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from api import plain
 from api.plain import PlainGetMixin, check_plain_view, is_plain_json_get
 from api.public import PublicDossierView
-from api.throttling import LOCAL_COUNTERS
+from api.throttling import LOCAL_COUNTERS, ClientAddressThrottle
 
 from .conftest import registration
 
@@ -58,8 +58,10 @@ def receipt(staff, as_user, procedure, db):
 
 
 @pytest.fixture
-def throttle(settings):
+def throttle(settings, monkeypatch):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "2/minute"}}
+    # Half way through one window: a minute turning during the test would reset the counts.
+    monkeypatch.setattr(ClientAddressThrottle, "timer", staticmethod(lambda: 1_800_000_030.0))
     cache.clear()
     LOCAL_COUNTERS.clear()
 
