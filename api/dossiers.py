@@ -108,28 +108,21 @@ class DossierListCreateView(GenericAPIView):
         search = selectors.search_plan(query.get("search"))
         # A broad term is not counted: its count would read every match (the page says "more").
         self.paginator.uncounted = search is not None and not search.narrow
-        now = clock.now()
-        counted = {  # the filters the visibility rows can count alone (selectors.dossier_list_count)
+        filters = {
             "status": query.get("status"),
+            "procedure": query.get("procedure"),
+            "agency": agency_id,
             "overdue": query.get("overdue"),
             "received_from": query.get("received_from"),
             "received_to": query.get("received_to"),
+            "search": search,
+            "as_of": clock.now(),
         }
-        dossiers = selectors.dossier_list(
-            user=request.user,
-            procedure=query.get("procedure"),
-            agency=agency_id,
-            search=search,
-            as_of=now,
-            **counted,
+        dossiers = selectors.dossier_list(user=request.user, **filters)
+        # Counted on the visibility rows alone where they answer (no join to each dossier).
+        self.paginator.known_count = selectors.dossier_list_count(
+            user=request.user, limit=COUNT_CAP + 1, **filters
         )
-        if not any(
-            query.get(name) not in (None, "") for name in s.DossierListQuery().fields if name not in counted
-        ):
-            # Counted on the visibility rows alone where they answer (no join to each dossier).
-            self.paginator.known_count = selectors.dossier_list_count(
-                user=request.user, limit=COUNT_CAP + 1, as_of=now, **counted
-            )
         # Plain dicts of the shown columns, not three model instances a row (see api.rows), counted
         # without the joins of those columns.
         self.paginator.count_rows = dossiers

@@ -222,6 +222,23 @@ def running_due() -> Case:
     return Case(When(status=RUNNING, then=F("due_at")), output_field=DateTimeField())
 
 
+def _due_bounds(passing: str | None, due_before=None, due_window=None) -> dict:
+    """``{comparison: instant}`` of the due time that ``passing`` lists ask for: before
+    ``due_before`` (``lt``), within ``due_window`` (after ``gt``, until ``lte``). Empty without a
+    ``passing`` status."""
+    bounds = {}
+    if passing and due_before is not None:
+        bounds["lt"] = due_before
+    if passing and due_window is not None:
+        bounds["gt"], bounds["lte"] = due_window
+    return bounds
+
+
+def _lookups(column: str, bounds: dict) -> dict:
+    """``_due_bounds`` as filter keywords on ``column`` (``due_at``, a visibility row's, …)."""
+    return {f"{column}__{comparison}": instant for comparison, instant in bounds.items()}
+
+
 def visible_dossiers(
     user, *, probe: bool = False, passing: str | None = None, due_before=None, due_window=None
 ) -> QuerySet[Dossier]:
@@ -242,19 +259,15 @@ def visible_dossiers(
     dossier's own columns (``dossier_passing_received``). ``due_window`` (after, until), with
     ``passing``: due after the first instant and by the second, read off the same rows.
     """
-    due = {}
-    if passing and due_before is not None:
-        due["due_at__lt"] = due_before
-    if passing and due_window is not None:
-        due["due_at__gt"], due["due_at__lte"] = due_window
+    due = _due_bounds(passing, due_before, due_window)
     if sees_everything(user):
         everything = Dossier.objects.all()
         if passing == RUNNING and due:
             # The running dossiers' due times by their own expression index (see ``running_due``).
-            due = {f"running_due__{lookup.split('__')[1]}": value for lookup, value in due.items()}
-            everything = everything.alias(running_due=running_due()).filter(status=passing, **due)
+            everything = everything.alias(running_due=running_due())
+            everything = everything.filter(status=passing, **_lookups("running_due", due))
         elif passing:
-            everything = everything.filter(status=passing, **due)
+            everything = everything.filter(status=passing, **_lookups("due_at", due))
         return everything.annotate(listed_at=F("received_at"))
     agency_id = agency_id_of(user)
     if agency_id is None:
@@ -262,7 +275,7 @@ def visible_dossiers(
     if passing:
         # One filter() call: the conditions apply to the same visibility row (one join).
         row = {"visibility__agency_id": agency_id, "visibility__passing_status": passing}
-        row.update({f"visibility__{lookup}": value for lookup, value in due.items()})
+        row.update(_lookups("visibility__due_at", due))
         return Dossier.objects.filter(**row).annotate(listed_at=F("visibility__received_at"))
     if probe:
         seen = DossierAgency.objects.filter(agency_id=agency_id, dossier_id=OuterRef("pk"))
@@ -292,9 +305,7 @@ def visible_dossiers_count(
         return 0
     rows = DossierAgency.objects.filter(agency_id=agency_id)
     if passing:
-        rows = rows.filter(passing_status=passing)
-        if due_before is not None:
-            rows = rows.filter(due_at__lt=due_before)
+        rows = rows.filter(passing_status=passing, **_lookups("due_at", _due_bounds(passing, due_before)))
     if listed_from is not None:
         rows = rows.filter(received_at__gte=listed_from)
     if listed_to is not None:

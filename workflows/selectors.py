@@ -85,14 +85,18 @@ def dossier_list_count(
     overdue: bool | None = None,
     received_from: dt.date | dt.datetime | None = None,
     received_to: dt.date | dt.datetime | None = None,
+    procedure: int | str | None = None,
+    agency: int | None = None,
+    search: str | SearchPlan | None = None,
     as_of: dt.datetime | None = None,
 ) -> int | None:
-    """How many dossiers ``dossier_list`` with these filters (and no others) lists, up to
-    ``limit``, counted on the visibility rows alone, when they answer it: for staff of one agency,
-    an open status or ``overdue=True``, and the received dates. None when they do not (users who
-    see everything, ``overdue=False``, a status the rows do not hold): the caller counts the list.
-    Counting the list itself would join each of up to ``limit`` rows to its dossier."""
-    if overdue is False:
+    """How many dossiers ``dossier_list`` with the same filters lists, up to ``limit``, counted on
+    the visibility rows alone, when they answer it: for staff of one agency, an open status or
+    ``overdue=True``, and the received dates. None when they do not (users who see everything,
+    ``overdue=False``, a status the rows do not hold, a procedure, an agency or a search term):
+    the caller counts the list. Counting the list itself would join each of up to ``limit`` rows
+    to its dossier."""
+    if overdue is False or procedure or agency or search:
         return None
     passing, due_before = _passing_filter(status, overdue, as_of or clock.now())
     if status and status != passing:

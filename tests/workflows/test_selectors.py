@@ -178,6 +178,8 @@ def test_the_list_count_on_the_visibility_rows_equals_the_list(clock, make_staff
                     )
                     assert (count is not None) == (user is not supervisor and rows_answer), (user, filters)
     assert selectors.dossier_list_count(user=supervisor, limit=100) is None
+    for other in ({"procedure": procedure.code}, {"agency": a.pk}, {"search": "Nguyễn"}):  # the list counts
+        assert selectors.dossier_list_count(user=reception, limit=100, **other) is None, other
     assert answered > 100
 
 
